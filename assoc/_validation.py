@@ -1,0 +1,103 @@
+"""Argument checks shared by every public function.
+
+One helper writes every message, so all of them read alike:
+``"<name> must be <expected>; got <given>"``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def fail(name, expected, given, *, error=ValueError):
+    """Raise ``error`` saying that ``name`` must be ``expected`` and was ``given``."""
+    raise error(f"{name} must be {expected}; got {given}")
+
+
+def _describe(x):
+    if isinstance(x, np.ndarray):
+        return f"array of shape {x.shape}, dtype {x.dtype}"
+    return f"{x!r} ({type(x).__name__})"
+
+
+def check_int(name, x, *, low=None, high=None):
+    """An integer (not bool) in [low, high]; returned as int."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral):
+        fail(name, "an integer", _describe(x), error=TypeError)
+    x = int(x)
+    if (low is not None and x < low) or (high is not None and x > high):
+        fail(name, _interval(low, high, closed=(True, True)), x)
+    return x
+
+
+def check_real(name, x, *, low=None, high=None, closed=(True, True)):
+    """A finite real number in the interval (endpoints closed as told); returned as float."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        fail(name, "a real number", _describe(x), error=TypeError)
+    x = float(x)
+    if not np.isfinite(x):
+        fail(name, "a finite number", x)
+    if (low is not None and (x < low or (x == low and not closed[0]))) or (
+        high is not None and (x > high or (x == high and not closed[1]))
+    ):
+        fail(name, _interval(low, high, closed=closed), x)
+    return x
+
+
+def check_choice(name, x, choices):
+    """One of ``choices`` (strings)."""
+    if x not in choices:
+        fail(name, f"one of {sorted(choices)}", repr(x))
+    return x
+
+
+def _interval(low, high, closed):
+    lo = "-inf" if low is None else low
+    hi = "inf" if high is None else high
+    return f"in {'[' if closed[0] else '('}{lo}, {hi}{']' if closed[1] else ')'}"
+
+
+def check_array(name, x, *, ndim=None, shape=None, kinds="biuf"):
+    """A numpy array of one of the dtype ``kinds``, with ``ndim`` in a tuple and a shape
+    matching ``shape`` (None entries match anything). Never casts; returns the array."""
+    if not isinstance(x, np.ndarray):
+        fail(name, "a numpy array", _describe(x), error=TypeError)
+    if x.dtype.kind not in kinds:
+        fail(name, f"an array of dtype kind in {sorted(kinds)}", f"dtype {x.dtype}", error=TypeError)
+    if ndim is not None and x.ndim not in ndim:
+        fail(name, f"an array with ndim in {ndim}", f"shape {x.shape}")
+    if shape is not None:
+        want = shape[-x.ndim :] if len(shape) >= x.ndim else shape
+        if len(want) != x.ndim or any(w is not None and w != g for w, g in zip(want, x.shape)):
+            pretty = "(" + ", ".join("*" if w is None else str(w) for w in shape) + ")"
+            fail(name, f"an array of shape {pretty}", f"shape {x.shape}")
+    if x.dtype.kind == "f" and not np.all(np.isfinite(x)):
+        fail(name, "finite (no NaN or inf)", f"{int(np.sum(~np.isfinite(x)))} non-finite entries")
+    return x
+
+
+def check_spins(name, x, *, N=None, ndim=(1, 2), zeros=False):
+    """Integer spins in {-1, +1} (or {-1, 0, +1} with ``zeros``), as int8 (no cast)."""
+    check_array(name, x, ndim=ndim, kinds="i")
+    if x.dtype != np.int8:
+        fail(name, "an int8 array (use x.astype(np.int8))", f"dtype {x.dtype}", error=TypeError)
+    if N is not None and x.shape[-1] != N:
+        fail(name, f"an array with last axis N = {N}", f"shape {x.shape}")
+    alphabet = (-1, 0, 1) if zeros else (-1, 1)
+    values = np.unique(x)
+    if not np.isin(values, alphabet).all():
+        fail(name, f"entries in {set(alphabet)}", f"values {values[:6].tolist()}")
+    return x
+
+
+def as_generator(rng):
+    """``rng`` (None, an int seed, a SeedSequence or a Generator) as a numpy Generator."""
+    if isinstance(rng, (bool, np.bool_)) or not (
+        rng is None
+        or isinstance(rng, (numbers.Integral, np.random.SeedSequence, np.random.Generator))
+    ):
+        fail("rng", "None, an int seed, a SeedSequence or a numpy Generator", _describe(rng),
+             error=TypeError)
+    return np.random.default_rng(rng)
