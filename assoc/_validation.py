@@ -65,7 +65,9 @@ def check_array(name, x, *, ndim=None, shape=None, kinds="biuf"):
     if not isinstance(x, np.ndarray):
         fail(name, "a numpy array", _describe(x), error=TypeError)
     if x.dtype.kind not in kinds:
-        fail(name, f"an array of dtype kind in {sorted(kinds)}", f"dtype {x.dtype}", error=TypeError)
+        fail(
+            name, f"an array of dtype kind in {sorted(kinds)}", f"dtype {x.dtype}", error=TypeError
+        )
     if ndim is not None and x.ndim not in ndim:
         fail(name, f"an array with ndim in {ndim}", f"shape {x.shape}")
     if shape is not None:
@@ -88,7 +90,7 @@ def check_spins(name, x, *, N=None, ndim=(1, 2), zeros=False):
     alphabet = (-1, 0, 1) if zeros else (-1, 1)
     values = np.unique(x)
     if not np.isin(values, alphabet).all():
-        fail(name, f"entries in {set(alphabet)}", f"values {values[:6].tolist()}")
+        fail(name, f"an array with entries in {set(alphabet)}", f"values {values[:6].tolist()}")
     return x
 
 
@@ -98,6 +100,10 @@ def as_generator(rng):
         rng is None
         or isinstance(rng, (numbers.Integral, np.random.SeedSequence, np.random.Generator))
     ):
-        fail("rng", "None, an int seed, a SeedSequence or a numpy Generator", _describe(rng),
-             error=TypeError)
+        fail(
+            "rng",
+            "None, an int seed, a SeedSequence or a numpy Generator",
+            _describe(rng),
+            error=TypeError,
+        )
     return np.random.default_rng(rng)

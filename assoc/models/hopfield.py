@@ -1,0 +1,206 @@
+r"""The classical Hopfield network: N Ising spins, pairwise couplings, E = -1/2 s^T J s.
+
+Couplings (float32, symmetric, zero diagonal):
+
+- Hebbian [1]_: J = (1/N) sum_mu xi^mu xi^mu^T;
+- Storkey's incremental rule [2]_;
+- the pseudo-inverse (projection) rule [3]_: J = (1/N) xi^T C^{-1} xi,
+  C_{mu nu} = (1/N) xi^mu . xi^nu, which makes every stored pattern a fixed point
+  up to alpha = P/N < 1, correlated or not.
+
+References
+----------
+.. [1] J. J. Hopfield, PNAS 79, 2554 (1982).
+.. [2] A. Storkey, ICANN'97, LNCS 1327, 451 (1997).
+.. [3] L. Personnaz, I. Guyon, G. Dreyfus, J. Physique Lett. 46, L359 (1985);
+       I. Kanter, H. Sompolinsky, PRA 35, 380 (1987).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import as_generator, check_choice, check_int, check_real, check_spins, fail
+from ..patterns import overlap
+from ._base import Recall, glauber, synchronous, zero_T_async
+
+__all__ = ["Hopfield", "hebb", "pseudo_inverse", "storkey"]
+
+
+def hebb(xi):
+    r"""Hebbian couplings J_ij = (1/N) sum_mu xi_i^mu xi_j^mu, J_ii = 0 (float32).
+
+    Works for +-1 and diluted {-1, 0, +1} patterns alike.
+    """
+    x = xi.astype(np.float32)
+    J = x.T @ x / np.float32(xi.shape[1])
+    np.fill_diagonal(J, 0.0)
+    return J
+
+
+def storkey(xi):
+    r"""Storkey's incremental rule (Storkey 1997), pattern by pattern:
+
+    J^mu_ij = J^{mu-1}_ij + (1/N) (xi_i xi_j - xi_i h_ji - h_ij xi_j),
+    h_ij = sum_{k != i, j} J^{mu-1}_ik xi_k, with xi = xi^mu and J_ii = 0.
+    For +-1 patterns and zero diagonal, xi_i h_ji = xi_i h_j - J_ij with h = J xi.
+    """
+    _P, N = xi.shape
+    J = np.zeros((N, N))
+    for x in xi.astype(np.float64):
+        h = J @ x
+        J += (np.outer(x, x) - np.outer(x, h) - np.outer(h, x) + 2.0 * J) / N
+        np.fill_diagonal(J, 0.0)
+    return J.astype(np.float32)
+
+
+def pseudo_inverse(xi):
+    r"""Projection couplings J = (1/N) xi^T C^+ xi, C = xi xi^T / N, J_ii = 0 (float32).
+
+    C^+ is the Moore-Penrose inverse, so linearly dependent patterns are allowed.
+    """
+    x = xi.astype(np.float64)
+    N = xi.shape[1]
+    J = x.T @ np.linalg.pinv(x @ x.T / N) @ x / N
+    np.fill_diagonal(J, 0.0)
+    return J.astype(np.float32)
+
+
+_RULES = {"hebb": hebb, "storkey": storkey, "pseudo_inverse": pseudo_inverse}
+
+
+class Hopfield:
+    r"""Hopfield network of N +-1 spins with energy E(s) = -1/2 sum_ij J_ij s_i s_j.
+
+    Parameters
+    ----------
+    N : int
+        Number of spins.
+    rule : {"hebb", "storkey", "pseudo_inverse"}, default="hebb"
+        Learning rule for the couplings.
+    T : float, default=0.0
+        Temperature of the dynamics. At T = 0, ``recall`` runs zero-temperature
+        dynamics (s_i <- sign h_i) to a fixed point; at T > 0 it runs Glauber
+        heat-bath dynamics, P(s_i = +1) = (1 + tanh(h_i / T)) / 2.
+
+    Examples
+    --------
+    >>> from assoc import patterns
+    >>> xi = patterns.random_spins(50, 1000, rng=0)
+    >>> net = Hopfield(1000).store(xi)
+    >>> cue = patterns.flip(xi[:3], 0.1, rng=1)
+    >>> r = net.recall(cue, rng=2)
+    >>> bool((r.m[[0, 1, 2], [0, 1, 2]] > 0.99).all())
+    True
+    """
+
+    def __init__(self, N, *, rule="hebb", T=0.0):
+        self.N = check_int("N", N, low=1)
+        self.rule = check_choice("rule", rule, _RULES)
+        self.T = check_real("T", T, low=0.0)
+        self.xi = None
+        self.J = None
+
+    @property
+    def beta(self):
+        """Inverse temperature 1/T (inf at T = 0)."""
+        return np.inf if self.T == 0 else 1.0 / self.T
+
+    @property
+    def alpha(self):
+        """Load alpha = P/N of the stored patterns."""
+        return self._stored().shape[0] / self.N
+
+    def store(self, xi):
+        """Store the patterns ``xi`` (ndarray of shape (P, N), int8 +-1); returns self."""
+        self.xi = check_spins("xi", xi, N=self.N, ndim=(2,))
+        self.J = _RULES[self.rule](self.xi)
+        return self
+
+    def field(self, s):
+        """Local fields h = J s, float64, of shape s.shape."""
+        s = self._check_state(s)
+        return s.astype(np.float64) @ self.J
+
+    def energy(self, s):
+        """E(s) = -1/2 s^T J s, float or ndarray of shape (B,)."""
+        s = self._check_state(s)
+        return -0.5 * np.sum(s * (s.astype(np.float64) @ self.J), axis=-1)
+
+    def recall(
+        self, cue, *, rng=None, dynamics="async", max_sweeps=100, sweeps=None, equilibrate=0
+    ):
+        """Run the dynamics from ``cue`` (one state (N,) or a batch (B, N), int8 +-1).
+
+        Parameters
+        ----------
+        cue : ndarray of shape (N,) or (B, N), int8
+            Initial states; not modified.
+        rng : None, int or numpy.random.Generator
+            Draws the update order (T = 0) or sites and acceptances (T > 0).
+        dynamics : {"async", "sync"}, default="async"
+            Asynchronous (one spin at a time) or synchronous (all spins at once,
+            T = 0 only) updates.
+        max_sweeps : int, default=100
+            Zero-T dynamics stops at a fixed point or after this many sweeps.
+        sweeps : int, optional
+            T > 0: measured Glauber sweeps (required).
+        equilibrate : int, default=0
+            T > 0: sweeps run before measuring.
+
+        Returns
+        -------
+        Recall
+            ``m`` holds the final overlaps; at T > 0 ``m_mean`` holds the overlaps of
+            the state averaged over the measured sweeps.
+        """
+        xi = self._stored()
+        s = self._check_state(cue, name="cue")
+        check_choice("dynamics", dynamics, {"async", "sync"})
+        single = s.ndim == 1
+        s = np.array(s, dtype=np.int8, ndmin=2, copy=True)
+        m_mean = None
+        if self.T == 0:
+            max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
+            if dynamics == "async":
+                h, n, _ = zero_T_async(self.J, s, max_sweeps=max_sweeps, rng=as_generator(rng))
+            else:
+                h, n = synchronous(self.J, s, max_sweeps=max_sweeps)
+        else:
+            if dynamics == "sync":
+                fail("dynamics", '"async" at T > 0 (Glauber dynamics)', '"sync"')
+            if sweeps is None:
+                fail("sweeps", "an integer >= 1 at T > 0", None)
+            sweeps = check_int("sweeps", sweeps, low=1)
+            equilibrate = check_int("equilibrate", equilibrate, low=0)
+            h, s_mean = glauber(
+                self.J,
+                s,
+                beta=self.beta,
+                sweeps=sweeps,
+                equilibrate=equilibrate,
+                rng=as_generator(rng),
+            )
+            n = np.full(s.shape[0], equilibrate + sweeps)
+            m_mean = s_mean @ xi.T.astype(np.float64) / self.N
+        result = Recall(
+            s=s,
+            m=overlap(xi, s),
+            energy=-0.5 * np.sum(s * h, axis=1),
+            sweeps=n,
+            converged=np.all(s * h >= 0, axis=1),
+            m_mean=m_mean,
+        )
+        return result[0] if single else result
+
+    def _stored(self):
+        if self.xi is None:
+            raise ValueError("no patterns stored; call store(xi) first")
+        return self.xi
+
+    def _check_state(self, s, name="s"):
+        return check_spins(name, s, N=self.N)
+
+    def __repr__(self):
+        P = "none" if self.xi is None else self.xi.shape[0]
+        return f"Hopfield(N={self.N}, rule={self.rule!r}, T={self.T}, P={P})"

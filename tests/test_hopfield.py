@@ -1,0 +1,174 @@
+"""Physics of the classical Hopfield network."""
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from scipy.optimize import brentq
+
+from assoc import Hopfield, patterns
+from assoc._kernels import spins
+from assoc.models import _base, hebb, pseudo_inverse, storkey
+
+
+def test_retrieval_below_capacity():
+    # alpha = 0.05 is far below alpha_c = 0.138 (AGS 1987): cues at m = 0.8 are retrieved.
+    N, P = 1000, 50
+    xi = patterns.random_spins(P, N, rng=1)
+    cue = patterns.flip(xi, 0.1, rng=2)
+    r = Hopfield(N).store(xi).recall(cue, rng=3)
+    assert np.mean(np.diagonal(r.m) > 0.99) >= 0.95
+    assert r.converged.all()
+
+
+def test_no_retrieval_above_capacity():
+    # alpha = 0.2 > alpha_c = 0.138: AGS (Ann. Phys. 173, 30 (1987)) has no retrieval state,
+    # so even started at the pattern the dynamics runs away (m ~ 0.3 at N = 2000).
+    N, P = 2000, 400
+    xi = patterns.random_spins(P, N, rng=4)
+    r = Hopfield(N).store(xi).recall(xi[:20], rng=5)
+    assert np.diagonal(r.m).mean() < 0.6
+
+
+def test_stored_patterns_have_unit_overlap_with_themselves():
+    xi = patterns.random_spins(5, 300, rng=0)
+    m = patterns.overlap(xi, xi)
+    np.testing.assert_array_equal(np.diagonal(m), 1.0)
+
+
+def test_pseudo_inverse_stores_correlated_patterns_hebb_loses():
+    # Biased patterns (a = 0.4) at alpha = 0.75: the projection rule makes each one a
+    # fixed point (Kanter & Sompolinsky 1987); Hebbian couplings are swamped by the bias.
+    xi = patterns.biased_spins(150, 200, 0.4, rng=0)
+    pinv = Hopfield(200, rule="pseudo_inverse").store(xi).recall(xi, rng=1)
+    hebbian = Hopfield(200).store(xi).recall(xi, rng=1)
+    np.testing.assert_array_equal(np.diagonal(pinv.m), 1.0)
+    assert np.diagonal(hebbian.m).mean() < 0.6
+
+
+def test_couplings_are_symmetric_float32_with_zero_diagonal():
+    xi = patterns.random_spins(10, 60, rng=0)
+    for rule in (hebb, storkey, pseudo_inverse):
+        J = rule(xi)
+        assert J.dtype == np.float32
+        np.testing.assert_allclose(J, J.T, atol=1e-6)
+        np.testing.assert_array_equal(np.diagonal(J), 0.0)
+
+
+def test_storkey_first_pattern_is_hebbian_and_stores_more():
+    xi = patterns.random_spins(30, 200, rng=0)
+    np.testing.assert_allclose(storkey(xi[:1]), hebb(xi[:1]), atol=1e-7)
+    cue = patterns.flip(xi, 0.1, rng=3)
+    r = Hopfield(200, rule="storkey").store(xi).recall(cue, rng=1)
+    np.testing.assert_array_equal(np.diagonal(r.m), 1.0)
+
+
+def test_pseudo_inverse_is_the_projector_onto_the_patterns():
+    xi = patterns.random_spins(20, 100, rng=0)
+    J = pseudo_inverse(xi).astype(np.float64)
+    Pr = J + np.diag(np.diag(xi.T @ np.linalg.pinv(xi @ xi.T.astype(float)) @ xi))
+    np.testing.assert_allclose(Pr @ Pr, Pr, atol=1e-5)
+    np.testing.assert_allclose(xi @ Pr, xi, atol=1e-5)
+
+
+def test_synchronous_fixed_point_and_energy():
+    xi = patterns.random_spins(20, 500, rng=0)
+    net = Hopfield(500).store(xi)
+    r = net.recall(patterns.flip(xi[:4], 0.1, rng=1), dynamics="sync")
+    np.testing.assert_array_equal(np.diagonal(r.m), 1.0)
+    assert r.converged.all()
+    np.testing.assert_allclose(r.energy, net.energy(r.s), rtol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    N=st.integers(2, 40),
+    P=st.integers(1, 12),
+    seed=st.integers(0, 2**32 - 1),
+    random_couplings=st.booleans(),
+)
+def test_zero_T_async_never_raises_energy(N, P, seed, random_couplings):
+    rng = np.random.default_rng(seed)
+    if random_couplings:
+        A = rng.standard_normal((N, N)).astype(np.float32)
+        J = (A + A.T) / np.float32(2 * np.sqrt(N))
+        np.fill_diagonal(J, 0.0)
+    else:
+        J = hebb(patterns.random_spins(P, N, rng=rng))
+    s = patterns.random_spins(3, N, rng=rng)
+    h = s.astype(np.float64) @ J
+    energy = lambda s: -0.5 * np.einsum("bi,ij,bj->b", s, J.astype(np.float64), s)  # noqa: E731
+    E = energy(s)
+    active, flips = np.ones(3, bool), np.zeros(3, np.int64)
+    for _ in range(N + 2):
+        order = np.stack([rng.permutation(N) for _ in range(3)]).astype(np.int32)
+        spins.zero_T_sweep(J, s, h, order, active, flips)
+        E_new = energy(s)
+        assert np.all(E_new <= E + 1e-9 * (1 + np.abs(E)))
+        E = E_new
+    # N + 2 sweeps of strictly decreasing energy reach a fixed point: s_i h_i >= 0.
+    assert np.all(s * (s.astype(np.float64) @ J) >= -1e-9)
+
+
+def test_glauber_samples_the_boltzmann_distribution():
+    # N = 8 spins, random couplings, T = 1: final states of B independent chains against
+    # exact enumeration of p(s) ~ exp(-beta E(s)). Chi-square at significance 1e-3.
+    rng = np.random.default_rng(11)
+    N, B, beta = 8, 40_000, 1.0
+    A = rng.standard_normal((N, N)).astype(np.float32)
+    J = (A + A.T) / np.float32(2.0)
+    np.fill_diagonal(J, 0.0)
+    states = np.array(list(itertools.product([-1, 1], repeat=N)), dtype=np.int8)
+    E = -0.5 * np.einsum("ki,ij,kj->k", states, J.astype(np.float64), states)
+    p = np.exp(-beta * (E - E.min()))
+    p /= p.sum()
+    s = patterns.random_spins(B, N, rng=rng)
+    _base.glauber(J, s, beta=beta, sweeps=1, equilibrate=40, rng=rng)
+    index = ((s > 0) * (1 << np.arange(N - 1, -1, -1))).sum(axis=1)
+    observed = np.bincount(index, minlength=2**N)
+    expected = B * p
+    keep = expected >= 5  # pool rare states into one bin, as the test requires
+    obs = np.append(observed[keep], observed[~keep].sum())
+    exp = np.append(expected[keep], expected[~keep].sum())
+    _, pvalue = stats.chisquare(obs, exp)
+    assert pvalue > 1e-3
+
+
+def test_glauber_time_average_tracks_curie_weiss_at_low_load():
+    # One pattern (alpha -> 0): the Mattis state has m = tanh(beta m) (AGS 1985, alpha = 0).
+    N, T, B = 2000, 0.8, 8
+    xi = patterns.random_spins(1, N, rng=0)
+    r = Hopfield(N, T=T).store(xi).recall(np.repeat(xi, B, 0), sweeps=400, equilibrate=50, rng=1)
+    m_cw = brentq(lambda m: m - np.tanh(m / T), 1e-3, 1.0)
+    m = r.m_mean[:, 0]
+    # Five standard errors over B independent replicas, plus O(1/N) finite-size shift.
+    tolerance = 5 * m.std(ddof=1) / np.sqrt(B) + 2.0 / N
+    assert abs(m.mean() - m_cw) < tolerance
+
+
+def test_same_seed_same_result_different_seed_different_result():
+    xi = patterns.random_spins(60, 400, rng=0)
+    cue = patterns.flip(xi[:5], 0.3, rng=1)
+    net = Hopfield(400, T=0.6).store(xi)
+    a = net.recall(cue, sweeps=5, rng=42)
+    b = net.recall(cue, sweeps=5, rng=42)
+    c = net.recall(cue, sweeps=5, rng=43)
+    np.testing.assert_array_equal(a.s, b.s)
+    assert not np.array_equal(a.s, c.s)
+    assert not np.array_equal(
+        patterns.random_spins(3, 50, rng=1), patterns.random_spins(3, 50, rng=2)
+    )
+
+
+def test_single_cue_and_batch_agree_in_shape():
+    xi = patterns.random_spins(10, 200, rng=0)
+    net = Hopfield(200).store(xi)
+    one = net.recall(xi[0], rng=1)
+    many = net.recall(xi[:3], rng=1)
+    assert one.s.shape == (200,) and one.m.shape == (10,) and np.ndim(one.energy) == 0
+    assert many.s.shape == (3, 200) and many.m.shape == (3, 10) and many.energy.shape == (3,)
+    assert many[1].s.shape == (200,)
+    assert net.alpha == pytest.approx(0.05)
