@@ -33,6 +33,7 @@ BAD = [
     (lambda: Hopfield(0), ValueError, "N must be in"),
     (lambda: Hopfield(10, T=-1.0), ValueError, "T must be in"),
     (lambda: Hopfield(10, rule="hebbian"), ValueError, "rule must be one of"),
+    (lambda: Hopfield(10, rule="storkey", fields="overlaps"), ValueError, "fields must be"),
     (lambda: Hopfield(10).recall(xi[0, :10]), ValueError, "no patterns stored"),
     (lambda: Hopfield(10).store(xi), ValueError, "xi must be an array with last axis N = 10"),
     (lambda: Hopfield(20).store(xi[0]), ValueError, "xi must be an array with ndim"),

@@ -10,26 +10,27 @@ from scipy import stats
 from scipy.optimize import brentq
 
 from assoc import Hopfield, patterns
-from assoc._kernels import spins
 from assoc.models import _base, hebb, pseudo_inverse, storkey
 
 
-def test_retrieval_below_capacity():
+@pytest.mark.parametrize("fields", ["couplings", "overlaps"])
+def test_retrieval_below_capacity(fields):
     # alpha = 0.05 is far below alpha_c = 0.138 (AGS 1987): cues at m = 0.8 are retrieved.
     N, P = 1000, 50
     xi = patterns.random_spins(P, N, rng=1)
     cue = patterns.flip(xi, 0.1, rng=2)
-    r = Hopfield(N).store(xi).recall(cue, rng=3)
+    r = Hopfield(N, fields=fields).store(xi).recall(cue, rng=3)
     assert np.mean(np.diagonal(r.m) > 0.99) >= 0.95
     assert r.converged.all()
 
 
-def test_no_retrieval_above_capacity():
+@pytest.mark.parametrize("fields", ["couplings", "overlaps"])
+def test_no_retrieval_above_capacity(fields):
     # alpha = 0.2 > alpha_c = 0.138: AGS (Ann. Phys. 173, 30 (1987)) has no retrieval state,
     # so even started at the pattern the dynamics runs away (m ~ 0.3 at N = 2000).
     N, P = 2000, 400
     xi = patterns.random_spins(P, N, rng=4)
-    r = Hopfield(N).store(xi).recall(xi[:20], rng=5)
+    r = Hopfield(N, fields=fields).store(xi).recall(xi[:20], rng=5)
     assert np.diagonal(r.m).mean() < 0.6
 
 
@@ -99,13 +100,14 @@ def test_zero_T_async_never_raises_energy(N, P, seed, random_couplings):
     else:
         J = hebb(patterns.random_spins(P, N, rng=rng))
     s = patterns.random_spins(3, N, rng=rng)
-    h = s.astype(np.float64) @ J
+    engine = _base.CouplingFields(J)
+    h = engine.start(s)
     energy = lambda s: -0.5 * np.einsum("bi,ij,bj->b", s, J.astype(np.float64), s)  # noqa: E731
     E = energy(s)
     active, flips = np.ones(3, bool), np.zeros(3, np.int64)
     for _ in range(N + 2):
         order = np.stack([rng.permutation(N) for _ in range(3)]).astype(np.int32)
-        spins.zero_T_sweep(J, s, h, order, active, flips)
+        engine.zero_T_sweep(s, h, order, active, flips)
         E_new = energy(s)
         assert np.all(E_new <= E + 1e-9 * (1 + np.abs(E)))
         E = E_new
@@ -126,7 +128,7 @@ def test_glauber_samples_the_boltzmann_distribution():
     p = np.exp(-beta * (E - E.min()))
     p /= p.sum()
     s = patterns.random_spins(B, N, rng=rng)
-    _base.glauber(J, s, beta=beta, sweeps=1, equilibrate=40, rng=rng)
+    _base.glauber(_base.CouplingFields(J), s, beta=beta, sweeps=1, equilibrate=40, rng=rng)
     index = ((s > 0) * (1 << np.arange(N - 1, -1, -1))).sum(axis=1)
     observed = np.bincount(index, minlength=2**N)
     expected = B * p
@@ -137,11 +139,16 @@ def test_glauber_samples_the_boltzmann_distribution():
     assert pvalue > 1e-3
 
 
-def test_glauber_time_average_tracks_curie_weiss_at_low_load():
+@pytest.mark.parametrize("fields", ["couplings", "overlaps"])
+def test_glauber_time_average_tracks_curie_weiss_at_low_load(fields):
     # One pattern (alpha -> 0): the Mattis state has m = tanh(beta m) (AGS 1985, alpha = 0).
     N, T, B = 2000, 0.8, 8
     xi = patterns.random_spins(1, N, rng=0)
-    r = Hopfield(N, T=T).store(xi).recall(np.repeat(xi, B, 0), sweeps=400, equilibrate=50, rng=1)
+    r = (
+        Hopfield(N, T=T, fields=fields)
+        .store(xi)
+        .recall(np.repeat(xi, B, 0), sweeps=400, equilibrate=50, rng=1)
+    )
     m_cw = brentq(lambda m: m - np.tanh(m / T), 1e-3, 1.0)
     m = r.m_mean[:, 0]
     # Five standard errors over B independent replicas, plus O(1/N) finite-size shift.

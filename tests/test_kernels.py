@@ -1,15 +1,26 @@
-"""Each spin kernel against a plain NumPy oracle."""
+"""Each spin kernel against a plain NumPy oracle, in both field representations."""
 
 import numpy as np
+import pytest
 
 from assoc._kernels import spins
+from assoc.models._base import CouplingFields, OverlapFields
 
 
-def _couplings(rng, P, N):
+def _couplings(kind, rng, P, N, d):
+    """(engine, J_reference): the reference fields of either engine are exact, so the
+    oracle and the kernel agree on every tie h_i == 0."""
     xi = rng.choice([-1, 1], size=(P, N)).astype(np.int8)
-    J = (xi.T.astype(np.float32) @ xi) / np.float32(N)
+    xi[rng.random((P, N)) < d] = 0
+    if kind is OverlapFields:
+        J = xi.T.astype(np.int64) @ xi  # N J, integer: exact fields
+        np.fill_diagonal(J, 0)
+        return OverlapFields(xi), J, N
+    # generic symmetric float32 couplings: no ties
+    A = rng.standard_normal((N, N)).astype(np.float32)
+    J = (A + A.T) / np.float32(2 * np.sqrt(N))
     np.fill_diagonal(J, 0.0)
-    return xi, J
+    return CouplingFields(J), J, 1
 
 
 def zero_T_reference(J, s, order):
@@ -22,47 +33,71 @@ def zero_T_reference(J, s, order):
 
 
 def glauber_reference(J, s, beta, sites, u):
-    s = s.copy()
+    s, flips = s.copy(), 0
     for i, ui in zip(sites, u):
         h = J[i].astype(np.float64) @ s
-        s[i] = 1 if ui < 0.5 * (1 + np.tanh(beta * h)) else -1
-    return s
+        new = 1 if ui < 0.5 * (1 + np.tanh(beta * h)) else -1
+        flips += new != s[i]
+        s[i] = new
+    return s, flips
 
 
-def test_zero_T_sweep_matches_numpy():
+ENGINES = [
+    pytest.param(CouplingFields, 0.0, id="couplings"),
+    pytest.param(OverlapFields, 0.0, id="overlaps"),
+    pytest.param(OverlapFields, 0.3, id="overlaps-diluted"),
+]
+
+
+@pytest.mark.parametrize(("kind", "d"), ENGINES)
+@pytest.mark.parametrize("B", [1, 3])
+def test_zero_T_sweep_matches_numpy(kind, d, B):
     rng = np.random.default_rng(7)
-    _xi, J = _couplings(rng, 5, 40)
-    s = rng.choice([-1, 1], size=(3, 40)).astype(np.int8)
-    order = np.stack([rng.permutation(40) for _ in range(3)]).astype(np.int32)
-    want = [zero_T_reference(J, s[b], order[b]) for b in range(3)]
-    h = s.astype(np.float64) @ J
-    active = np.array([True, True, False])
-    flips = np.zeros(3, dtype=np.int64)
+    engine, J, scale = _couplings(kind, rng, 5, 41, d)
+    s = rng.choice([-1, 1], size=(B, 41)).astype(np.int8)
     start = s.copy()
-    spins.zero_T_sweep(J, s, h, order, active, flips)
-    np.testing.assert_array_equal(s[:2], np.array(want[:2]))
-    np.testing.assert_array_equal(s[2], start[2])  # inactive replica untouched
-    np.testing.assert_array_equal(flips, [(s[0] != start[0]).sum(), (s[1] != start[1]).sum(), 0])
-    np.testing.assert_allclose(h, s.astype(np.float64) @ J, atol=1e-9)
+    order = np.stack([rng.permutation(41) for _ in range(B)]).astype(np.int32)
+    active = np.arange(B) < max(1, B - 1)  # the last replica of a batch sits out
+    flips = np.zeros(B, dtype=np.int64)
+    kept = engine.start(s)
+    engine.zero_T_sweep(s, kept, order, active, flips)
+    for b in range(B):
+        want = zero_T_reference(J, start[b], order[b]) if active[b] else start[b]
+        np.testing.assert_array_equal(s[b], want)
+        assert flips[b] == np.sum(s[b] != start[b])
+    np.testing.assert_allclose(engine.fields(s, kept), s.astype(np.float64) @ J / scale, atol=1e-6)
 
 
-def test_glauber_sweeps_match_numpy():
+@pytest.mark.parametrize(("kind", "d"), ENGINES)
+@pytest.mark.parametrize("B", [1, 2])
+def test_glauber_sweeps_match_numpy(kind, d, B):
     rng = np.random.default_rng(8)
-    _xi, J = _couplings(rng, 4, 30)
-    C, B, N, beta = 3, 2, 30, 1.7
+    C, N, beta = 3, 31, 1.7
+    engine, J, scale = _couplings(kind, rng, 4, N, d)
     s = rng.choice([-1, 1], size=(B, N)).astype(np.int8)
-    sites = rng.integers(0, N, size=(C, B, N), dtype=np.int32)
-    u = rng.random((C, B, N))
-    want = s.copy()
-    want_sum = np.zeros((B, N))
-    for c in range(C):
-        for b in range(B):
-            want[b] = glauber_reference(J, want[b], beta, sites[c, b], u[c, b])
-        if c >= 1:
-            want_sum += want
-    h = s.astype(np.float64) @ J
-    s_sum = np.zeros((B, N))
-    spins.glauber_sweeps(J, s, h, beta, sites, u, s_sum, 1)
+    sites = rng.integers(0, N, size=(B, C, N), dtype=np.int32)
+    u = rng.random((B, C, N))
+    want, want_sum, want_flips = s.copy(), np.zeros((B, N)), np.zeros(B, dtype=np.int64)
+    for b in range(B):
+        for c in range(C):
+            want[b], n = glauber_reference(J, want[b], beta / scale, sites[b, c], u[b, c])
+            want_flips[b] += n
+            if c >= 1:
+                want_sum[b] += want[b]
+    kept = engine.start(s)
+    s_sum, flips = np.zeros((B, N)), np.zeros(B, dtype=np.int64)
+    engine.glauber_sweeps(s, kept, beta, sites, u, s_sum, 1, flips)
     np.testing.assert_array_equal(s, want)
     np.testing.assert_array_equal(s_sum, want_sum)
-    np.testing.assert_allclose(h, s.astype(np.float64) @ J, atol=1e-9)
+    np.testing.assert_array_equal(flips, want_flips)
+    np.testing.assert_allclose(engine.fields(s, kept), s.astype(np.float64) @ J / scale, atol=1e-6)
+
+
+def test_overlap_fields_are_exact_integers_over_N():
+    rng = np.random.default_rng(3)
+    xi = rng.choice([-1, 1], size=(6, 40)).astype(np.int8)
+    s = rng.choice([-1, 1], size=(2, 40)).astype(np.int8)
+    M = OverlapFields(xi).start(s)
+    N_h = OverlapFields(xi).fields(s, M) * 40
+    np.testing.assert_array_equal(N_h, np.round(N_h))
+    assert spins.zero_T_sweep_overlaps.nopython_signatures  # compiled, not object mode

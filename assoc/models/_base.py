@@ -1,8 +1,14 @@
-"""The `Recall` result and the spin dynamics shared by every model with pairwise couplings."""
+"""The `Recall` result and the spin dynamics shared by every model with pairwise couplings.
+
+The dynamics are written once, over a *field engine* that keeps the local fields of a
+batch of states: `CouplingFields` (h = J s, any symmetric J) or `OverlapFields`
+(Hebbian J = xi^T xi / N through the overlaps M = xi s, O(P) per flip and no N x N
+matrix). The engines call the kernels of `assoc._kernels.spins`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -44,12 +50,73 @@ class Recall:
         """The result of cue ``b`` of a batch."""
         if self.s.ndim == 1:
             raise TypeError("a single-cue Recall has no batch axis to index")
-        pick = lambda x: None if x is None else x[b]  # noqa: E731
-        return Recall(*(pick(getattr(self, f)) for f in self.__dataclass_fields__))
+        values = (getattr(self, f.name) for f in fields(self))
+        return Recall(*(None if x is None else x[b] for x in values))
 
 
-def zero_T_async(J, s, *, max_sweeps, rng):
-    """Zero-temperature asynchronous dynamics until no spin flips in a sweep.
+class CouplingFields:
+    """Local fields h = J s of a batch, kept incrementally; a flip reads a row of J."""
+
+    def __init__(self, J):
+        self.J = J
+
+    def start(self, s):
+        return s.astype(np.float64) @ self.J
+
+    def fields(self, s, h):
+        return h
+
+    def zero_T_sweep(self, s, h, order, active, flips):
+        if s.shape[0] == 1:
+            flips[0] = _spins.zero_T_sweep(self.J, s[0], h[0], order[0])
+        else:
+            _spins.zero_T_sweep_batch(self.J, s, h, order, active, flips)
+
+    def glauber_sweeps(self, s, h, beta, sites, u, s_sum, n_skip, flips):
+        if s.shape[0] == 1:
+            flips[0] += _spins.glauber_sweeps(
+                self.J, s[0], h[0], beta, sites[0], u[0], s_sum[0], n_skip
+            )
+        else:
+            _spins.glauber_sweeps_batch(self.J, s, h, beta, sites, u, s_sum, n_skip, flips)
+
+
+class OverlapFields:
+    """Fields of Hebbian couplings J = xi^T xi / N (zero diagonal) from the kept overlaps
+    M = xi s: N h_i = sum_mu xi_i^mu M_mu - c_i s_i, c_i = sum_mu (xi_i^mu)^2."""
+
+    def __init__(self, xi):
+        P, self.N = xi.shape
+        self.xiT = np.ascontiguousarray(xi.T)
+        # exact integer arithmetic: float32 holds every integer below 2^24
+        self.dtype = np.float32 if P * self.N < 2**24 else np.float64
+        self.c = np.sum(xi.astype(self.dtype) ** 2, axis=0)
+
+    def start(self, s):
+        return s.astype(self.dtype) @ self.xiT.astype(self.dtype)
+
+    def fields(self, s, M):
+        return (M @ self.xiT.T.astype(np.float64) - self.c * s) / self.N
+
+    def zero_T_sweep(self, s, M, order, active, flips):
+        if s.shape[0] == 1:
+            flips[0] = _spins.zero_T_sweep_overlaps(self.xiT, self.c, s[0], M[0], order[0])
+        else:
+            _spins.zero_T_sweep_overlaps_batch(self.xiT, self.c, s, M, order, active, flips)
+
+    def glauber_sweeps(self, s, M, beta, sites, u, s_sum, n_skip, flips):
+        if s.shape[0] == 1:
+            flips[0] += _spins.glauber_sweeps_overlaps(
+                self.xiT, self.c, beta, s[0], M[0], sites[0], u[0], s_sum[0], n_skip
+            )
+        else:
+            _spins.glauber_sweeps_overlaps_batch(
+                self.xiT, self.c, beta, s, M, sites, u, s_sum, n_skip, flips
+            )
+
+
+def zero_T_async(engine, s, *, max_sweeps, rng):
+    """Zero-temperature asynchronous dynamics, in place, until no spin flips in a sweep.
 
     Each sweep visits every spin once, in a fresh random order per replica.
 
@@ -59,21 +126,21 @@ def zero_T_async(J, s, *, max_sweeps, rng):
         Final local fields (float64), sweeps used and convergence flags per replica.
     """
     B, N = s.shape
-    h = s.astype(np.float64) @ J
+    kept = engine.start(s)
     sweeps = np.zeros(B, dtype=np.int64)
     active = np.ones(B, dtype=np.bool_)
     flips = np.zeros(B, dtype=np.int64)
     identity = np.broadcast_to(np.arange(N, dtype=np.int32), (B, N))
     while active.any() and sweeps.max() < max_sweeps:
         order = rng.permuted(identity, axis=1)
-        _spins.zero_T_sweep(J, s, h, order, active, flips)
+        engine.zero_T_sweep(s, kept, order, active, flips)
         sweeps += active
         active &= flips > 0
-    return h, sweeps, ~active
+    return engine.fields(s, kept), sweeps, ~active
 
 
-def glauber(J, s, *, beta, sweeps, equilibrate, rng):
-    """Heat-bath dynamics: ``equilibrate`` sweeps, then ``sweeps`` measured sweeps.
+def glauber(engine, s, *, beta, sweeps, equilibrate, rng):
+    """Heat-bath dynamics, in place: ``equilibrate`` sweeps, then ``sweeps`` measured ones.
 
     A sweep is N single-site updates at sites drawn uniformly at random (random
     sequential updating); each update satisfies detailed balance with respect to
@@ -81,25 +148,27 @@ def glauber(J, s, *, beta, sweeps, equilibrate, rng):
 
     Returns
     -------
-    h, s_mean
-        Final local fields and the time-averaged state over the measured sweeps.
+    h, s_mean, flips
+        Final local fields, the time-averaged state over the measured sweeps and the
+        number of accepted flips per replica.
     """
     B, N = s.shape
-    h = s.astype(np.float64) @ J
+    kept = engine.start(s)
     s_sum = np.zeros((B, N), dtype=np.float64)
+    flips = np.zeros(B, dtype=np.int64)
     total = equilibrate + sweeps
     block = max(1, _DRAW_BLOCK // (B * N))
     for start in range(0, total, block):
         C = min(block, total - start)
-        sites = rng.integers(0, N, size=(C, B, N), dtype=np.int32)
-        u = rng.random((C, B, N))
-        _spins.glauber_sweeps(J, s, h, beta, sites, u, s_sum, max(0, equilibrate - start))
-    return h, s_sum / max(sweeps, 1)
+        sites = rng.integers(0, N, size=(B, C, N), dtype=np.int32)
+        u = rng.random((B, C, N))
+        engine.glauber_sweeps(s, kept, beta, sites, u, s_sum, max(0, equilibrate - start), flips)
+    return engine.fields(s, kept), s_sum / max(sweeps, 1), flips
 
 
 def synchronous(J, s, *, max_sweeps):
-    """Zero-temperature parallel dynamics s <- sign(J s) (ties keep s), as a matrix
-    product over the batch, until a fixed point or a two-cycle.
+    """Zero-temperature parallel dynamics s <- sign(J s) (ties keep s), in place, as a
+    matrix product over the batch, until a fixed point or a two-cycle.
 
     Returns
     -------

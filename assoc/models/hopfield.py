@@ -22,7 +22,7 @@ import numpy as np
 
 from .._validation import as_generator, check_choice, check_int, check_real, check_spins, fail
 from ..patterns import overlap
-from ._base import Recall, glauber, synchronous, zero_T_async
+from ._base import CouplingFields, OverlapFields, Recall, glauber, synchronous, zero_T_async
 
 __all__ = ["Hopfield", "hebb", "pseudo_inverse", "storkey"]
 
@@ -82,6 +82,11 @@ class Hopfield:
         Temperature of the dynamics. At T = 0, ``recall`` runs zero-temperature
         dynamics (s_i <- sign h_i) to a fixed point; at T > 0 it runs Glauber
         heat-bath dynamics, P(s_i = +1) = (1 + tanh(h_i / T)) / 2.
+    fields : {"auto", "couplings", "overlaps"}, default="auto"
+        How asynchronous dynamics keeps the local fields: from the N x N couplings
+        (a flip reads a row of J, O(N)), or, for the Hebbian rule only, from the P
+        overlaps (h_i = sum_mu xi_i^mu m_mu - alpha s_i; a flip costs O(P), J is never
+        built, ties are exact). "auto" takes "overlaps" for the Hebbian rule.
 
     Examples
     --------
@@ -94,12 +99,18 @@ class Hopfield:
     True
     """
 
-    def __init__(self, N, *, rule="hebb", T=0.0):
+    def __init__(self, N, *, rule="hebb", T=0.0, fields="auto"):
         self.N = check_int("N", N, low=1)
         self.rule = check_choice("rule", rule, _RULES)
         self.T = check_real("T", T, low=0.0)
+        check_choice("fields", fields, {"auto", "couplings", "overlaps"})
+        if fields == "overlaps" and rule != "hebb":
+            fail("fields", '"couplings" or "auto" for the rule ' + repr(rule), '"overlaps"')
+        if fields == "auto":
+            fields = "overlaps" if rule == "hebb" else "couplings"
+        self.fields = fields
         self.xi = None
-        self.J = None
+        self._J = None
 
     @property
     def beta(self):
@@ -111,21 +122,33 @@ class Hopfield:
         """Load alpha = P/N of the stored patterns."""
         return self._stored().shape[0] / self.N
 
+    @property
+    def J(self):
+        """Couplings, ndarray of shape (N, N), float32 (built on first use)."""
+        if self._J is None:
+            self._J = _RULES[self.rule](self._stored())
+        return self._J
+
     def store(self, xi):
         """Store the patterns ``xi`` (ndarray of shape (P, N), int8 +-1); returns self."""
         self.xi = check_spins("xi", xi, N=self.N, ndim=(2,))
-        self.J = _RULES[self.rule](self.xi)
+        if self.fields == "overlaps":
+            self._J, self._engine = None, OverlapFields(self.xi)
+        else:
+            self._J = _RULES[self.rule](self.xi)
+            self._engine = CouplingFields(self._J)
         return self
 
     def field(self, s):
         """Local fields h = J s, float64, of shape s.shape."""
         s = self._check_state(s)
-        return s.astype(np.float64) @ self.J
+        self._stored()
+        return self._engine.fields(s, self._engine.start(s))
 
     def energy(self, s):
         """E(s) = -1/2 s^T J s, float or ndarray of shape (B,)."""
         s = self._check_state(s)
-        return -0.5 * np.sum(s * (s.astype(np.float64) @ self.J), axis=-1)
+        return -0.5 * np.sum(s * self.field(s), axis=-1)
 
     def recall(
         self, cue, *, rng=None, dynamics="async", max_sweeps=100, sweeps=None, equilibrate=0
@@ -163,7 +186,9 @@ class Hopfield:
         if self.T == 0:
             max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
             if dynamics == "async":
-                h, n, _ = zero_T_async(self.J, s, max_sweeps=max_sweeps, rng=as_generator(rng))
+                h, n, _ = zero_T_async(
+                    self._engine, s, max_sweeps=max_sweeps, rng=as_generator(rng)
+                )
             else:
                 h, n = synchronous(self.J, s, max_sweeps=max_sweeps)
         else:
@@ -173,8 +198,8 @@ class Hopfield:
                 fail("sweeps", "an integer >= 1 at T > 0", None)
             sweeps = check_int("sweeps", sweeps, low=1)
             equilibrate = check_int("equilibrate", equilibrate, low=0)
-            h, s_mean = glauber(
-                self.J,
+            h, s_mean, _ = glauber(
+                self._engine,
                 s,
                 beta=self.beta,
                 sweeps=sweeps,

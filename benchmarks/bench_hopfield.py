@@ -1,0 +1,161 @@
+"""Spin updates per second of the Hopfield kernels, against baselines measured in this run.
+
+    python benchmarks/bench_hopfield.py            # N = 1000, 4000, 10000 (about a minute)
+    python benchmarks/bench_hopfield.py --quick    # N = 1000, 4000
+
+For each N (P = 0.1 N, Hebbian couplings, one replica) and both ways of keeping the
+local fields (``couplings``: h = J s, a flip reads a row of J; ``overlaps``: the P
+overlaps, a flip costs O(P)):
+
+- zero-T: asynchronous sweeps from random states to a fixed point;
+- Glauber at T = 0.5 from a stored pattern (the retrieval state);
+- NumPy baseline: the same updates written as one row dot product ``J[i] @ s`` per spin;
+- bound: the time to stream one row of J (4N bytes) from memory per accepted flip,
+  at the read bandwidth measured here by a Numba streaming loop.
+
+Prints spin updates per second and the ratios kernel/NumPy and kernel/bound; the
+first call's compile time is reported apart.
+"""
+
+import argparse
+import time
+
+import numba
+import numpy as np
+
+from assoc import patterns
+from assoc.models import hebb
+from assoc.models._base import CouplingFields, OverlapFields
+
+
+@numba.njit(cache=True, fastmath=True)
+def _stream(x):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total += x[i]
+    return total
+
+
+def read_bandwidth(nbytes=512 << 20):
+    """Bytes per second of a one-thread streaming read of a float32 array from memory."""
+    x = np.ones(nbytes // 4, dtype=np.float32)
+    _stream(x[:16])
+    best = min(_timed(lambda: _stream(x))[0] for _ in range(3))
+    return nbytes / best
+
+
+def _timed(f):
+    t = time.perf_counter()
+    out = f()
+    return time.perf_counter() - t, out
+
+
+def numpy_glauber(J, s, beta, sites, u):
+    """The baseline: a row dot product per update, no kept fields."""
+    for i, ui in zip(sites, u):
+        h = J[i] @ s
+        s[i] = 1.0 if ui < 0.5 * (1.0 + np.tanh(beta * h)) else -1.0
+
+
+def numpy_zero_T(J, s, order):
+    for i in order:
+        h = J[i] @ s
+        if h != 0.0:
+            s[i] = 1.0 if h > 0 else -1.0
+
+
+def bench(engine, xi, bandwidth, rng, seconds=2.0):
+    """Zero-T and Glauber (T = 0.5) rates of one field engine on one replica."""
+    N = xi.shape[1]
+    row = 4 * N / bandwidth  # seconds to stream one row of J
+
+    # zero-T from a random state: sweeps until a fixed point
+    s = patterns.random_spins(1, N, rng=rng)
+    kept = engine.start(s)
+    flips, active = np.zeros(1, np.int64), np.ones(1, bool)
+    orders = [rng.permutation(N).astype(np.int32)[None] for _ in range(200)]
+    total_flips = sweeps = 0
+    t0 = time.perf_counter()
+    while sweeps < 200:
+        engine.zero_T_sweep(s, kept, orders[sweeps], active, flips)
+        sweeps += 1
+        total_flips += flips[0]
+        if flips[0] == 0:
+            break
+    t_zero = time.perf_counter() - t0
+    zero = dict(updates=sweeps * N / t_zero, ratio_bound=t_zero / (total_flips * row))
+
+    # Glauber at T = 0.5 from a stored pattern
+    beta, C = 2.0, max(1, int(2e6 // N))
+    s = xi[:1].copy()
+    kept = engine.start(s)
+    sites = rng.integers(0, N, size=(1, C, N), dtype=np.int32)
+    u = rng.random((1, C, N))
+    s_sum, flips = np.zeros((1, N)), np.zeros(1, np.int64)
+    t_glauber, _ = _timed(lambda: engine.glauber_sweeps(s, kept, beta, sites, u, s_sum, C, flips))
+    glauber = dict(
+        updates=C * N / t_glauber,
+        sweeps=C / t_glauber,
+        accept=flips[0] / (C * N),
+        ratio_bound=t_glauber / (flips[0] * row),
+    )
+    return zero, glauber
+
+
+def numpy_rates(J, xi, rng, seconds):
+    """Updates per second of the NumPy baselines (zero-T, Glauber) for a bounded time."""
+    N = J.shape[0]
+    n = max(200, min(N, int(seconds * 2e4)))
+    sites, u = rng.integers(0, N, n), rng.random(n)
+    x = xi[0].astype(np.float32)
+    t_g, _ = _timed(lambda: numpy_glauber(J, x, 2.0, sites, u))
+    x = patterns.random_spins(1, N, rng=rng)[0].astype(np.float32)
+    t_z, _ = _timed(lambda: numpy_zero_T(J, x, rng.permutation(N)[:n]))
+    return n / t_z, n / t_g
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="N = 1000 and 4000 only")
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+
+    xi = patterns.random_spins(6, 64, rng=rng)
+    compile_t, _ = _timed(
+        lambda: [
+            bench(E(x), xi, 1e10, rng)
+            for E, x in ((CouplingFields, hebb(xi)), (OverlapFields, xi))
+        ]
+    )
+    print(f"first calls (compile or cache load): {compile_t:.2f} s")
+    bandwidth = read_bandwidth()
+    print(f"streaming read bandwidth: {bandwidth / 1e9:.1f} GB/s (one thread)\n")
+    print(
+        f"{'N':>6} {'fields':>9} {'kernel':>8} {'updates/s':>10} {'sweeps/s':>9} {'accept':>7}"
+        f" {'x NumPy':>8} {'time/bound':>11}"
+    )
+    for N in (1000, 4000) if args.quick else (1000, 4000, 10000):
+        xi = patterns.random_spins(N // 10, N, rng=rng)
+        J = hebb(xi)
+        numpy_zero, numpy_glauber_rate = numpy_rates(J, xi, rng, seconds=2.0)
+        for name, engine in (("couplings", CouplingFields(J)), ("overlaps", OverlapFields(xi))):
+            zero, glauber = bench(engine, xi, bandwidth, rng)
+            print(
+                f"{N:6d} {name:>9} {'zero-T':>8} {zero['updates']:10.3g}"
+                f" {zero['updates'] / N:9.0f} {'':>7} {zero['updates'] / numpy_zero:8.0f}"
+                f" {zero['ratio_bound']:11.2f}"
+            )
+            print(
+                f"{N:6d} {name:>9} {'Glauber':>8} {glauber['updates']:10.3g}"
+                f" {glauber['sweeps']:9.0f} {glauber['accept']:7.3f}"
+                f" {glauber['updates'] / numpy_glauber_rate:8.0f} {glauber['ratio_bound']:11.2f}"
+            )
+    print(
+        "\nx NumPy: updates/s over a NumPy loop doing one row dot product J[i] @ s per update."
+        "\ntime/bound: kernel time over the time to stream one row of J (4N bytes) from memory"
+        " per accepted flip (target <= 2 at N = 4000, couplings)."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+"""Tests for theory.dendritic: paper values, brute-force enumeration, exact arithmetic."""
+
+import itertools
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from theory import dendritic as d
+
+# ---------------------------------------------------------------------------------
+# Values printed in the papers
+
+
+def test_frontiers_text_example_single_pattern():
+    # Hawkins & Ahmad, Front. Neural Circuits 10:23 (2016), text after Eq. (1):
+    # n = 200,000 cells, a = 2,000 active, s = theta = 10: "only 9.8 x 10^-21".
+    p = d.segment_false_positive(200_000, 2_000, 10, 10)
+    assert p == pytest.approx(9.8e-21, rel=5e-3)
+    assert p == float(d.segment_false_positive(200_000, 2_000, 10, 10, exact=True))
+
+
+def test_frontiers_text_example_twice_the_synapses():
+    # Same text, s = 20 synapses with theta = 10 ("50% noise tolerance"): the
+    # preprint (arXiv:1511.00083) prints 1.6 x 10^-18. Eq. (1) with these
+    # parameters gives 1.65 x 10^-15: C(20, 10) = 184756 times the s = theta = 10
+    # value 9.8e-21 is already 1.8e-15, so the printed exponent is a typo. We assert
+    # the formula's value.
+    p = d.segment_false_positive(200_000, 2_000, 20, 10)
+    assert p == pytest.approx(1.6498987520079934e-15, rel=1e-14)
+    assert round(p / 1e-15, 1) == 1.6
+
+
+def test_frontiers_s1_tables():
+    # Hawkins & Ahmad (2016), S1 Text error tables for n = 100,000, a = 2,000, as
+    # tabulated in the authors' calculation notebook (numenta/htmresearch,
+    # projects/sdr_paper/sdr_math_neuron_paper.ipynb, "Table 1B/1C/1D"): theta = s,
+    # s = 2 theta, and segments holding m patterns of 2 theta synapses (s = 2 m theta).
+    printed = {
+        (6, 6): 6.35308872941916e-11,
+        (8, 8): 2.52507239284961e-14,
+        (10, 10): 1.00163216178113e-17,
+        (12, 6): 5.29386836275369e-8,
+        (16, 8): 2.81724528327272e-10,
+        (20, 10): 1.54192767258720e-12,
+        (24, 12): 8.58694100276592e-15,
+        (40, 10): 4.91541864813209e-9,  # m = 2
+        (80, 10): 4.62568448037595e-6,  # m = 4
+        (120, 10): 1.58799793094937e-4,  # m = 6
+        (240, 20): 1.07990763941591e-7,  # m = 6
+    }
+    for (s, theta), value in printed.items():
+        # The notebook evaluated the sums in sympy floats, good to ~1e-10 here.
+        assert d.segment_false_positive(100_000, 2_000, s, theta) == pytest.approx(
+            value, rel=2e-10
+        )
+
+
+def test_union_segment_figure():
+    # Ahmad & Hawkins, arXiv:1601.00720 (2016), union-property figure (false
+    # positives of a segment storing M patterns; data of the authors' script
+    # projects/sdr_paper/sdr_paper_unions.py): n = 10,000, a = 200, s = 25 synapses
+    # per pattern, theta = 15, effective synapses round(n (1 - (1 - s/n)^M)).
+    printed = {1: 5.30352419025194e-20, 2: 2.35602184920806e-14, 10: 1.27080441383853e-4}
+    printed[19] = 4.53789479134073e-2
+    for M, value in printed.items():
+        p = d.union_segment_false_positive(10_000, 200, 25, 15, M)
+        assert p == pytest.approx(value, rel=1e-12)
+    # M = 3 is printed as 1.53934243906984e-11; the exact sum with the same 75
+    # synapses is 1.5393424987e-11 (the script's sympy float sum lost 4e-8).
+    assert d.union_segment_false_positive(10_000, 200, 25, 15, 3) == pytest.approx(
+        float(d.segment_false_positive(10_000, 200, 75, 15, exact=True)), rel=1e-14
+    )
+
+
+def test_noise_false_negatives():
+    # Ahmad & Hawkins (2016), false negatives under noise: a = 128 active cells, a
+    # segment of s = 30 synapses, v = round(f a) noise bits (authors' notebook,
+    # "Impact of noise on false negatives").
+    printed = {
+        (8, 38): 7.90168637530306e-10,
+        (8, 45): 1.20695707971664e-7,
+        (8, 51): 3.45576265561118e-6,
+        (12, 19): 2.48810797387309e-15,
+        (12, 38): 1.09248135880715e-5,
+        (16, 19): 2.65549705827547e-8,
+        (16, 32): 5.90078912236923e-4,
+    }
+    for (theta, v), value in printed.items():
+        assert d.segment_false_negative(128, 30, theta, v) == pytest.approx(value, rel=1e-9)
+    # theta = 8, v = 26 is printed as 3.11341516283240e-16, but the sum of its
+    # eight terms is 3.1419e-16 (a 0.9% sympy float error in the notebook); the
+    # formula's value is asserted.
+    exact = Fraction(
+        sum(math.comb(30, c) * math.comb(98, 26 - c) for c in range(23, 27)),
+        math.comb(128, 26),
+    )
+    assert d.segment_false_negative(128, 30, 8, 26, exact=True) == exact
+    assert float(exact) == pytest.approx(3.1419333449968437e-16, rel=1e-15)
+
+
+def test_2015_capacity_example():
+    # Ahmad & Hawkins, arXiv:1503.07469 (2015): the standard HTM code n = 2048,
+    # w = 40 has C(2048, 40) = 2.37 x 10^84 distinct SDRs.
+    assert d.sdr_count(2048, 40) == math.comb(2048, 40)
+    assert float(d.sdr_count(2048, 40)) == pytest.approx(2.37e84, rel=1e-3)
+    assert d.exact_match_probability(2048, 40) == pytest.approx(1 / 2.3717785e84, rel=1e-7)
+
+
+def test_union_probability_of_an_off_bit():
+    # Ahmad & Hawkins (2015), unions: p0 = (1 - w/n)^M; for n = 2000, w = 40, M = 20
+    # the fraction of bits on is 1 - 0.98^20 = 0.332392028...
+    assert d.union_active_bits(2000, 40, 20) / 2000 == pytest.approx(0.332392028245, rel=1e-11)
+    p_on = 1 - (1 - 40 / 2048) ** 20
+    assert d.union_exact_match_probability(2048, 40, 20) == pytest.approx(p_on**40, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------
+# Brute force: enumerate every SDR of n = 12 bits
+
+
+N_SMALL = 12
+
+
+def sdrs(a):
+    return [frozenset(c) for c in itertools.combinations(range(N_SMALL), a)]
+
+
+@pytest.mark.parametrize("a, a_x", [(3, 3), (4, 6), (6, 2)])
+def test_overlap_set_and_false_match_by_enumeration(a, a_x):
+    x = frozenset(range(a_x))
+    overlaps = [len(x & y) for y in sdrs(a)]
+    for b in range(min(a, a_x) + 1):
+        assert d.overlap_set_size(N_SMALL, a, b, a_x) == overlaps.count(b)
+    for theta in range(a_x + 1):
+        hits = sum(o >= theta for o in overlaps)
+        assert d.false_match_probability(N_SMALL, a, theta, a_x, exact=True) == Fraction(
+            hits, len(overlaps)
+        )
+
+
+@pytest.mark.parametrize("a, s", [(3, 5), (5, 4), (9, 7)])
+def test_segment_false_positive_by_enumeration(a, s):
+    segment = frozenset(range(s))
+    inputs = sdrs(a)
+    for theta in range(s + 1):
+        hits = sum(len(segment & y) >= theta for y in inputs)
+        p = d.segment_false_positive(N_SMALL, a, s, theta, exact=True)
+        assert p == Fraction(hits, len(inputs))
+        assert d.segment_false_positive(N_SMALL, a, s, theta) == float(p)
+
+
+@pytest.mark.parametrize("a, s", [(5, 3), (6, 6), (7, 4)])
+def test_segment_false_negative_by_enumeration(a, s):
+    # The pattern is x = {0, ..., a-1} and the segment a fixed s of its cells; the
+    # noisy inputs are all SDRs that keep exactly a - v cells of x.
+    x, segment = frozenset(range(a)), frozenset(range(s))
+    for v in range(min(a, N_SMALL - a) + 1):  # the v new cells lie outside x
+        noisy = [y for y in sdrs(a) if len(x & y) == a - v]
+        for theta in range(s + 1):
+            misses = sum(len(segment & y) < theta for y in noisy)
+            p = d.segment_false_negative(a, s, theta, v, exact=True)
+            assert p == Fraction(misses, len(noisy))
+
+
+def test_union_active_bits_by_enumeration():
+    n, a, M = 8, 2, 3
+    patterns = [frozenset(c) for c in itertools.combinations(range(n), a)]
+    sizes = [len(frozenset().union(*u)) for u in itertools.product(patterns, repeat=M)]
+    assert d.union_active_bits(n, a, M, exact=True) == Fraction(sum(sizes), len(sizes))
+    assert d.union_active_bits(n, a, M) == pytest.approx(sum(sizes) / len(sizes), rel=1e-15)
+
+
+# ---------------------------------------------------------------------------------
+# The float path against exact Fractions
+
+
+def test_float_path_matches_fractions_at_moderate_sizes():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n = int(rng.integers(20, 3000))
+        a, s = (int(x) for x in rng.integers(0, n + 1, size=2))
+        theta = int(rng.integers(0, s + 1))
+        exact = d.segment_false_positive(n, a, s, theta, exact=True)
+        assert d.segment_false_positive(n, a, s, theta) == pytest.approx(
+            float(exact), rel=1e-12, abs=1e-300
+        )
+        v = int(rng.integers(0, a + 1))
+        s_fn = int(rng.integers(0, a + 1))
+        theta_fn = int(rng.integers(0, s_fn + 1))
+        exact = d.segment_false_negative(a, s_fn, theta_fn, v, exact=True)
+        assert d.segment_false_negative(a, s_fn, theta_fn, v) == pytest.approx(
+            float(exact), rel=1e-12, abs=1e-300
+        )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (200_000, 2_000, 20, 20),  # about 1e-40
+        (200_000, 4_000, 40, 30),  # about 1e-41
+        (200_000, 2_000, 400, 40),  # the tail far above the mean overlap of 4
+        (200_000, 4_000, 4_000, 60),  # a wide distribution around 80
+        (1_000, 500, 500, 1),  # P = 1 - 1e-300: no cancellation on the way to 1
+    ],
+)
+def test_float_path_matches_fractions_at_large_sizes(args):
+    exact = float(d.segment_false_positive(*args, exact=True))
+    assert d.segment_false_positive(*args) == pytest.approx(exact, rel=1e-12)
+
+
+def test_tiny_probability_near_1e_minus_40():
+    p = d.segment_false_positive(200_000, 2_000, 20, 20)
+    assert 1e-41 < p < 1e-39
+    assert p == pytest.approx(float(d.segment_false_positive(200_000, 2_000, 20, 20, exact=True)))
+
+
+def test_tails_are_complementary():
+    n, a, s = 50_000, 1_000, 40
+    for theta in range(1, s + 1):
+        fires = d.segment_false_positive(n, a, s, theta, exact=True)
+        below = d.segment_false_positive(n, a, s, 0, exact=True) - fires
+        assert below == sum(
+            Fraction(d.overlap_set_size(n, a, b, s), d.sdr_count(n, a)) for b in range(theta)
+        )
+
+
+# ---------------------------------------------------------------------------------
+# Many patterns
+
+
+def test_at_least_one_and_union_bound():
+    assert d.at_least_one(1e-40, 1000) == pytest.approx(1e-37, rel=1e-12)
+    assert d.at_least_one(0.1, 2) == pytest.approx(0.19, rel=1e-15)
+    assert d.at_least_one(0.0, 5) == 0.0
+    assert d.at_least_one(1.0, 3) == 1.0
+    assert d.union_bound(0.1, 2) == pytest.approx(0.2)
+    assert d.union_bound(0.3, 5) == 1.0
+    p = np.logspace(-30, 0, 31)
+    assert np.all(d.at_least_one(p, 50) <= d.union_bound(p, 50))
+
+
+def test_union_false_match_uses_the_union_size():
+    n, a, M, theta = 2048, 40, 10, 20
+    size = round(n * (1 - (1 - a / n) ** M))
+    assert d.union_false_match_probability(n, a, theta, M) == pytest.approx(
+        float(d.false_match_probability(n, a, theta, a_x=size, exact=True)), rel=1e-12
+    )
+
+
+def test_union_input_false_positive_uses_the_union_activity():
+    n, a, s, theta, M = 100_000, 2_000, 20, 10, 5
+    active = round(d.union_active_bits(n, a, M))
+    assert d.union_input_false_positive(n, a, s, theta, M) == pytest.approx(
+        d.segment_false_positive(n, active, s, theta), rel=1e-15
+    )
+    assert d.union_input_false_positive(n, a, s, theta, 1) == d.segment_false_positive(
+        n, a, s, theta
+    )
+
+
+# ---------------------------------------------------------------------------------
+# The optimal threshold
+
+
+def test_threshold_scan_finds_the_interior_minimum():
+    n, sparsity, s = np.meshgrid([4_000, 10_000, 20_000], [0.01, 0.02], [20, 30, 40])
+    a = np.rint(sparsity * n).astype(int)
+    v = np.rint(0.25 * a).astype(int)
+    scan = d.threshold_scan(n, a, s, v)
+    assert scan.theta.tolist() == list(range(1, 21))
+    assert scan.error.shape == (18, 20)
+    assert scan.summary == pytest.approx(np.median(scan.error, axis=0))
+    assert 1 < scan.theta_opt < 20
+    assert scan.summary[scan.theta.tolist().index(scan.theta_opt)] == scan.summary.min()
+    i, t = 4, 7  # one entry, recomputed
+    point = (n.ravel()[i], a.ravel()[i], s.ravel()[i], t, v.ravel()[i])
+    assert scan.error[i, t - 1] == d.detection_error(*(int(x) for x in point))
+
+
+def test_threshold_scan_without_noise_is_the_false_positive_rate():
+    scan = d.threshold_scan(10_000, 200, [20, 25], 0, theta=[5, 10, 15], statistic="mean")
+    fp = d.segment_false_positive(10_000, 200, np.array([[20], [25]]), [5, 10, 15])
+    assert scan.error == pytest.approx(fp, rel=1e-15)
+    assert scan.theta_opt == 15
+
+
+# ---------------------------------------------------------------------------------
+# Arrays and domain errors
+
+
+def test_arrays_broadcast_like_scalars():
+    n = np.array([1_000, 5_000, 20_000])
+    got = d.segment_false_positive(n[:, None], 50, 20, [5, 10])
+    assert got.shape == (3, 2)
+    for i, j in np.ndindex(got.shape):
+        assert got[i, j] == d.segment_false_positive(int(n[i]), 50, 20, [5, 10][j])
+    counts = d.sdr_count(2048, [1, 40])
+    assert counts.tolist() == [2048, math.comb(2048, 40)]
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: d.sdr_count(10, 11), "a must be in \\[0, 10\\]; got 11"),
+        (lambda: d.sdr_count(-1, 0), "n must be in"),
+        (lambda: d.segment_false_positive(100, 10, 5, 6), "theta must be in \\[0, 5\\]"),
+        (lambda: d.segment_false_positive(100, 101, 5, 3), "a must be in"),
+        (lambda: d.segment_false_positive(100, 10, -5, 3), "s must be in"),
+        (lambda: d.segment_false_negative(10, 11, 3, 2), "s must be in \\[0, 10\\]"),
+        (lambda: d.segment_false_negative(10, 5, 3, 11), "v must be in"),
+        (lambda: d.segment_false_negative(10, 5, -1, 2), "theta must be in"),
+        (lambda: d.overlap_set_size(10, 3, 4), "b must be in \\[0, 3\\]"),
+        (lambda: d.false_match_probability(10, 3, 5, a_x=4), "theta must be in"),
+        (lambda: d.at_least_one(1.5, 3), "p must be in"),
+        (lambda: d.union_active_bits(10, 3, -1), "M must be in"),
+        (lambda: d.union_segment_false_positive(100, 10, 5, 11, 2), "theta must be in"),
+        (lambda: d.threshold_scan(100, 10, 5, 2, theta=[6]), "theta must be in \\[0, 5\\]"),
+        (lambda: d.threshold_scan(100, 10, 5, 2, statistic="max"), "statistic must be"),
+    ],
+)
+def test_domain_errors_name_the_argument(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_non_integers_are_rejected():
+    with pytest.raises(TypeError, match="theta must be an integer"):
+        d.segment_false_positive(100, 10, 5, 2.0)
+    with pytest.raises(TypeError, match="n must be an integer"):
+        d.segment_false_positive(np.array([100.0]), 10, 5, 2)
