@@ -10,7 +10,8 @@ a rerun with the same arguments resumes where the last one stopped.
 
 Examples
 --------
->>> import numpy as np
+>>> import numba
+import numpy as np
 >>> from assoc import mc
 >>> def one_step(N, alpha, *, rng):
 ...     xi = rng.choice([-1, 1], size=(round(alpha * N), N))  # P = alpha N patterns
@@ -32,6 +33,7 @@ import datetime
 import functools
 import hashlib
 import json
+import multiprocessing
 import numbers
 import os
 import pickle
@@ -39,6 +41,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+import numba
 import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
@@ -142,7 +145,8 @@ def run(
 
     Examples
     --------
-    >>> import numpy as np
+    >>> import numba
+import numpy as np
     >>> from assoc import mc
     >>> def gauss(mu, n, *, rng):
     ...     x = rng.normal(mu, size=n)
@@ -215,11 +219,15 @@ def run(
     return outputs.dataset(samples, attrs={**recorded, **attrs, **provenance})
 
 
-def _run_point(fn, point, params, entropy, k, samples):
+def _run_point(fn, point, params, entropy, k, samples, in_worker=False):
     """All samples of grid point ``k``: ``{name: array of shape (samples, ...)}``.
 
-    Runs in the workers, so it is a module-level function of picklable arguments.
+    Runs in the workers, so it is a module-level function of picklable arguments. A
+    worker runs its Numba kernels on one thread: parallelism comes from the workers,
+    and threads within them would only oversubscribe the cores.
     """
+    if in_worker:
+        numba.set_num_threads(1)
     where, rows = _where(point), []
     for s in range(samples):
         rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(k, s)))
@@ -242,7 +250,9 @@ def _compute(executor, task, todo):
         return
     owned = isinstance(executor, int)
     if owned:
-        executor = concurrent.futures.ProcessPoolExecutor(executor)
+        # spawn, not fork: a forked child inherits the parent's Numba thread pool state
+        context = multiprocessing.get_context("spawn")
+        executor = concurrent.futures.ProcessPoolExecutor(executor, mp_context=context)
     if isinstance(executor, concurrent.futures.Executor):
         submit, as_completed = executor.submit, concurrent.futures.as_completed
     else:
@@ -253,7 +263,7 @@ def _compute(executor, task, todo):
     futures = {}
     try:
         for k in todo:
-            futures[submit(_run_point, *task(k))] = k
+            futures[submit(_run_point, *task(k), True)] = k
         for future in as_completed(futures):
             yield futures[future], future.result()
     finally:

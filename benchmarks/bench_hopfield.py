@@ -25,7 +25,7 @@ import numpy as np
 
 from assoc import patterns
 from assoc.models import hebb
-from assoc.models._base import CouplingFields, OverlapFields
+from assoc.models._base import CouplingFields, OverlapFields, logistic_thresholds
 
 
 @numba.njit(cache=True, fastmath=True)
@@ -64,20 +64,21 @@ def numpy_zero_T(J, s, order):
             s[i] = 1.0 if h > 0 else -1.0
 
 
-def bench(engine, xi, bandwidth, rng, seconds=2.0):
+def bench(engine, xi, bandwidth, rng):
     """Zero-T and Glauber (T = 0.5) rates of one field engine on one replica."""
     N = xi.shape[1]
     row = 4 * N / bandwidth  # seconds to stream one row of J
+    one = np.ones(1, bool)
 
-    # zero-T from a random state: sweeps until a fixed point
+    # zero-T from a random state: sweeps in fresh random orders until a fixed point
     s = patterns.random_spins(1, N, rng=rng)
     kept = engine.start(s)
-    flips, active = np.zeros(1, np.int64), np.ones(1, bool)
-    orders = [rng.permutation(N).astype(np.int32)[None] for _ in range(200)]
+    flips, z0, unused = np.zeros(1, np.int64), np.zeros((1, 1, N)), np.zeros((1, N))
+    orders = [rng.permutation(N).astype(np.int32)[None, None] for _ in range(200)]
     total_flips = sweeps = 0
     t0 = time.perf_counter()
     while sweeps < 200:
-        engine.zero_T_sweep(s, kept, orders[sweeps], active, flips)
+        engine.sweeps(s, kept, orders[sweeps], z0, unused, 1, one, flips)
         sweeps += 1
         total_flips += flips[0]
         if flips[0] == 0:
@@ -85,17 +86,21 @@ def bench(engine, xi, bandwidth, rng, seconds=2.0):
     t_zero = time.perf_counter() - t0
     zero = dict(updates=sweeps * N / t_zero, ratio_bound=t_zero / (total_flips * row))
 
-    # Glauber at T = 0.5 from a stored pattern
+    # Glauber at T = 0.5 from a stored pattern; the draws are timed apart
     beta, C = 2.0, max(1, int(2e6 // N))
+
+    def draw():
+        sites = rng.integers(0, N, size=(1, C, N), dtype=np.int32)
+        return sites, logistic_thresholds(rng.random((1, C, N)), beta)
+
+    t_draw, (sites, z) = _timed(draw)
     s = xi[:1].copy()
     kept = engine.start(s)
-    sites = rng.integers(0, N, size=(1, C, N), dtype=np.int32)
-    u = rng.random((1, C, N))
-    s_sum, flips = np.zeros((1, N)), np.zeros(1, np.int64)
-    t_glauber, _ = _timed(lambda: engine.glauber_sweeps(s, kept, beta, sites, u, s_sum, C, flips))
+    s_sum = np.zeros((1, N))
+    t_glauber, _ = _timed(lambda: engine.sweeps(s, kept, sites, z, s_sum, C, one, flips))
     glauber = dict(
         updates=C * N / t_glauber,
-        sweeps=C / t_glauber,
+        with_draws=C * N / (t_glauber + t_draw),
         accept=flips[0] / (C * N),
         ratio_bound=t_glauber / (flips[0] * row),
     )
@@ -132,7 +137,7 @@ def main():
     print(f"streaming read bandwidth: {bandwidth / 1e9:.1f} GB/s (one thread)\n")
     print(
         f"{'N':>6} {'fields':>9} {'kernel':>8} {'updates/s':>10} {'sweeps/s':>9} {'accept':>7}"
-        f" {'x NumPy':>8} {'time/bound':>11}"
+        f" {'x NumPy':>8} {'time/bound':>11} {'x NumPy (+draws)':>17}"
     )
     for N in (1000, 4000) if args.quick else (1000, 4000, 10000):
         xi = patterns.random_spins(N // 10, N, rng=rng)
@@ -147,11 +152,13 @@ def main():
             )
             print(
                 f"{N:6d} {name:>9} {'Glauber':>8} {glauber['updates']:10.3g}"
-                f" {glauber['sweeps']:9.0f} {glauber['accept']:7.3f}"
+                f" {glauber['updates'] / N:9.0f} {glauber['accept']:7.3f}"
                 f" {glauber['updates'] / numpy_glauber_rate:8.0f} {glauber['ratio_bound']:11.2f}"
+                f" {glauber['with_draws'] / numpy_glauber_rate:17.0f}"
             )
     print(
-        "\nx NumPy: updates/s over a NumPy loop doing one row dot product J[i] @ s per update."
+        "\nx NumPy: updates/s over a NumPy loop doing one row dot product J[i] @ s per update"
+        " (+draws: with the time to draw the sites and thresholds from the Generator)."
         "\ntime/bound: kernel time over the time to stream one row of J (4N bytes) from memory"
         " per accepted flip (target <= 2 at N = 4000, couplings)."
     )

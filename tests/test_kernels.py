@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from assoc._kernels import spins
-from assoc.models._base import CouplingFields, OverlapFields
+from assoc.models._base import CouplingFields, OverlapFields, logistic_thresholds
 
 
 def _couplings(kind, rng, P, N, d):
@@ -56,13 +55,13 @@ def test_zero_T_sweep_matches_numpy(kind, d, B):
     engine, J, scale = _couplings(kind, rng, 5, 41, d)
     s = rng.choice([-1, 1], size=(B, 41)).astype(np.int8)
     start = s.copy()
-    order = np.stack([rng.permutation(41) for _ in range(B)]).astype(np.int32)
+    order = np.stack([rng.permutation(41) for _ in range(B)]).astype(np.int32)[:, None]
     active = np.arange(B) < max(1, B - 1)  # the last replica of a batch sits out
     flips = np.zeros(B, dtype=np.int64)
     kept = engine.start(s)
-    engine.zero_T_sweep(s, kept, order, active, flips)
+    engine.sweeps(s, kept, order, np.zeros((B, 1, 41)), np.zeros((B, 41)), 1, active, flips)
     for b in range(B):
-        want = zero_T_reference(J, start[b], order[b]) if active[b] else start[b]
+        want = zero_T_reference(J, start[b], order[b, 0]) if active[b] else start[b]
         np.testing.assert_array_equal(s[b], want)
         assert flips[b] == np.sum(s[b] != start[b])
     np.testing.assert_allclose(engine.fields(s, kept), s.astype(np.float64) @ J / scale, atol=1e-6)
@@ -86,11 +85,21 @@ def test_glauber_sweeps_match_numpy(kind, d, B):
                 want_sum[b] += want[b]
     kept = engine.start(s)
     s_sum, flips = np.zeros((B, N)), np.zeros(B, dtype=np.int64)
-    engine.glauber_sweeps(s, kept, beta, sites, u, s_sum, 1, flips)
+    z = logistic_thresholds(u, beta)
+    engine.sweeps(s, kept, sites, z, s_sum, 1, np.ones(B, bool), flips)
     np.testing.assert_array_equal(s, want)
     np.testing.assert_array_equal(s_sum, want_sum)
     np.testing.assert_array_equal(flips, want_flips)
     np.testing.assert_allclose(engine.fields(s, kept), s.astype(np.float64) @ J / scale, atol=1e-6)
+
+
+def test_logistic_thresholds_give_the_heat_bath_probability():
+    # P(z < h) = (1 + tanh(beta h)) / 2 exactly in distribution; check the map u -> z is
+    # the inverse CDF, and that u = 0 maps to -inf rather than NaN.
+    u = np.array([0.0, 0.1, 0.5, 0.9])
+    z = logistic_thresholds(u, 2.0)
+    assert z[0] == -np.inf and z[2] == 0.0
+    np.testing.assert_allclose(0.5 * (1 + np.tanh(2.0 * z[1:])), u[1:], rtol=1e-12)
 
 
 def test_overlap_fields_are_exact_integers_over_N():
@@ -100,4 +109,3 @@ def test_overlap_fields_are_exact_integers_over_N():
     M = OverlapFields(xi).start(s)
     N_h = OverlapFields(xi).fields(s, M) * 40
     np.testing.assert_array_equal(N_h, np.round(N_h))
-    assert spins.zero_T_sweep_overlaps.nopython_signatures  # compiled, not object mode

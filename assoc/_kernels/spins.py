@@ -1,7 +1,17 @@
-"""Spin-update kernels for networks of Ising spins with symmetric pairwise couplings.
+"""Single-spin-update kernels for Ising spins with symmetric pairwise couplings.
 
-Plain functions on arrays; the caller has validated them. A state ``s`` is an int8
-vector (N,). Local fields are kept incrementally, in one of two representations:
+One update rule serves every temperature: spin i takes
+
+    s_i <- sign(h_i - z),    a tie h_i == z keeps s_i,
+
+with z = 0 at T = 0 and z logistic with scale T/2 at T > 0, for which
+P(s_i = +1) = P(z < h_i) = (1 + tanh(h_i / T)) / 2: the heat-bath (Glauber)
+probability. The caller draws the visiting order and the thresholds z from its
+Generator, so every kernel is deterministic and no transcendental function runs
+inside the loop.
+
+States ``s`` are int8 vectors (N,). The local fields are kept incrementally, in one
+of two representations:
 
 - couplings: ``h = J s`` (float64), J symmetric with zero diagonal; a flip of spin i
   to ``new`` adds ``2 new J[i]`` to h, reading the contiguous row J[i] (O(N));
@@ -11,46 +21,25 @@ vector (N,). Local fields are kept incrementally, in one of two representations:
   M is float32 while every partial sum is an integer below 2^24 (P N < 2^24), else
   float64, so the fields are exact integers and ties h_i = 0 are exact.
 
-Random numbers come in as arrays drawn from the caller's Generator, so every kernel
-is deterministic. ``*_batch`` kernels run replicas (rows of 2-D arguments) in
-parallel, one replica per thread.
+``*_batch`` kernels run replicas (rows of the arguments) in parallel, one per thread.
 """
 
 import numba
-import numpy as np
 
 
 @numba.njit(cache=True)
-def zero_T_sweep(J, s, h, order):
-    """One zero-temperature asynchronous sweep in ``order``, in place; returns the flips.
-
-    Spin i takes sign(h_i); a tie h_i == 0 keeps s_i.
-    """
-    flips = 0
-    for i in order:
-        new = 1 if h[i] > 0.0 else (-1 if h[i] < 0.0 else s[i])
-        if new != s[i]:
-            _axpy(2.0 * new, J[i], h)
-            s[i] = new
-            flips += 1
-    return flips
-
-
-@numba.njit(cache=True)
-def glauber_sweeps(J, s, h, beta, sites, u, s_sum, n_skip):
-    """Heat-bath sweeps c = 0..C-1 at inverse temperature beta, in place; returns the flips.
-
-    Site i = sites[c, k] is set to +1 with the conditional Boltzmann probability
-    P(+1) = (1 + tanh(beta h_i)) / 2 when u[c, k] falls below it, else to -1. After
-    every sweep c >= n_skip the state is added to ``s_sum`` (time averages).
-    """
+def sweeps(J, s, h, sites, z, s_sum, n_skip):
+    """Sweeps c = 0..C-1 of updates s_i <- sign(h_i - z[c, k]) at i = sites[c, k], in
+    place; after every sweep c >= n_skip the state is added to ``s_sum``. Returns the
+    number of flips."""
     flips = 0
     for c in range(sites.shape[0]):
         for k in range(sites.shape[1]):
             i = sites[c, k]
-            new = 1 if u[c, k] < 0.5 * (1.0 + np.tanh(beta * h[i])) else -1
+            g = h[i] - z[c, k]
+            new = 1 if g > 0.0 else (-1 if g < 0.0 else s[i])
             if new != s[i]:
-                _axpy(2.0 * new, J[i], h)
+                _axpy(2 * new, J[i], h)
                 s[i] = new
                 flips += 1
         if c >= n_skip:
@@ -59,29 +48,15 @@ def glauber_sweeps(J, s, h, beta, sites, u, s_sum, n_skip):
 
 
 @numba.njit(cache=True)
-def zero_T_sweep_overlaps(xiT, c, s, M, order):
-    """`zero_T_sweep` with fields from the kept overlaps M = xi s (Hebbian couplings)."""
-    flips = 0
-    for i in order:
-        Nh = _dot(xiT[i], M) - c[i] * s[i]
-        new = 1 if Nh > 0 else (-1 if Nh < 0 else s[i])
-        if new != s[i]:
-            _axpy(2 * new, xiT[i], M)
-            s[i] = new
-            flips += 1
-    return flips
-
-
-@numba.njit(cache=True)
-def glauber_sweeps_overlaps(xiT, c, beta, s, M, sites, u, s_sum, n_skip):
-    """`glauber_sweeps` with fields from the kept overlaps M = xi s (Hebbian couplings)."""
-    beta_N = beta / s.shape[0]
+def sweeps_overlaps(xiT, c, s, M, sites, z, s_sum, n_skip):
+    """`sweeps` for Hebbian couplings, with N h_i from the kept overlaps M = xi s
+    (z in the same units: N times the threshold)."""
     flips = 0
     for c_ in range(sites.shape[0]):
         for k in range(sites.shape[1]):
             i = sites[c_, k]
-            Nh = _dot(xiT[i], M) - c[i] * s[i]
-            new = 1 if u[c_, k] < 0.5 * (1.0 + np.tanh(beta_N * Nh)) else -1
+            g = _dot(xiT[i], M) - c[i] * s[i] - z[c_, k]
+            new = 1 if g > 0.0 else (-1 if g < 0.0 else s[i])
             if new != s[i]:
                 _axpy(2 * new, xiT[i], M)
                 s[i] = new
@@ -92,36 +67,23 @@ def glauber_sweeps_overlaps(xiT, c, beta, s, M, sites, u, s_sum, n_skip):
 
 
 @numba.njit(cache=True, parallel=True)
-def zero_T_sweep_batch(J, s, h, order, active, flips):
-    """`zero_T_sweep` on each active replica b (rows of s, h, order); flips[b] out."""
+def sweeps_batch(J, s, h, sites, z, s_sum, n_skip, active, flips):
+    """`sweeps` on every active replica b (rows of s, h, sites, z, s_sum); flips[b] out."""
     for b in numba.prange(s.shape[0]):
-        flips[b] = zero_T_sweep(J, s[b], h[b], order[b]) if active[b] else 0
+        flips[b] = sweeps(J, s[b], h[b], sites[b], z[b], s_sum[b], n_skip) if active[b] else 0
 
 
 @numba.njit(cache=True, parallel=True)
-def glauber_sweeps_batch(J, s, h, beta, sites, u, s_sum, n_skip, flips):
-    """`glauber_sweeps` on each replica b (sites, u of shape (B, C, N)); flips[b] added."""
+def sweeps_overlaps_batch(xiT, c, s, M, sites, z, s_sum, n_skip, active, flips):
+    """`sweeps_overlaps` on every active replica b; flips[b] out."""
     for b in numba.prange(s.shape[0]):
-        flips[b] += glauber_sweeps(J, s[b], h[b], beta, sites[b], u[b], s_sum[b], n_skip)
+        if active[b]:
+            flips[b] = sweeps_overlaps(xiT, c, s[b], M[b], sites[b], z[b], s_sum[b], n_skip)
+        else:
+            flips[b] = 0
 
 
-@numba.njit(cache=True, parallel=True)
-def zero_T_sweep_overlaps_batch(xiT, c, s, M, order, active, flips):
-    """`zero_T_sweep_overlaps` on each active replica b; flips[b] out."""
-    for b in numba.prange(s.shape[0]):
-        flips[b] = zero_T_sweep_overlaps(xiT, c, s[b], M[b], order[b]) if active[b] else 0
-
-
-@numba.njit(cache=True, parallel=True)
-def glauber_sweeps_overlaps_batch(xiT, c, beta, s, M, sites, u, s_sum, n_skip, flips):
-    """`glauber_sweeps_overlaps` on each replica b; flips[b] added."""
-    for b in numba.prange(s.shape[0]):
-        flips[b] += glauber_sweeps_overlaps(
-            xiT, c, beta, s[b], M[b], sites[b], u[b], s_sum[b], n_skip
-        )
-
-
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _axpy(a, x, y):
     """y += a x, in the dtype of y."""
     cast = y.dtype.type
@@ -131,7 +93,7 @@ def _axpy(a, x, y):
 
 @numba.njit(cache=True, fastmath=True)
 def _dot(x, y):
-    """sum_j x_j y_j, accumulated in the dtype of y."""
+    """sum_j x_j y_j, accumulated in the dtype of y (exact for integers below 2^24)."""
     cast = y.dtype.type
     total = cast(0)
     for j in range(x.shape[0]):

@@ -66,19 +66,12 @@ class CouplingFields:
     def fields(self, s, h):
         return h
 
-    def zero_T_sweep(self, s, h, order, active, flips):
+    def sweeps(self, s, h, sites, z, s_sum, n_skip, active, flips):
+        """Run the sweeps of `assoc._kernels.spins.sweeps` on every active replica."""
         if s.shape[0] == 1:
-            flips[0] = _spins.zero_T_sweep(self.J, s[0], h[0], order[0])
+            flips[0] = _spins.sweeps(self.J, s[0], h[0], sites[0], z[0], s_sum[0], n_skip)
         else:
-            _spins.zero_T_sweep_batch(self.J, s, h, order, active, flips)
-
-    def glauber_sweeps(self, s, h, beta, sites, u, s_sum, n_skip, flips):
-        if s.shape[0] == 1:
-            flips[0] += _spins.glauber_sweeps(
-                self.J, s[0], h[0], beta, sites[0], u[0], s_sum[0], n_skip
-            )
-        else:
-            _spins.glauber_sweeps_batch(self.J, s, h, beta, sites, u, s_sum, n_skip, flips)
+            _spins.sweeps_batch(self.J, s, h, sites, z, s_sum, n_skip, active, flips)
 
 
 class OverlapFields:
@@ -98,20 +91,15 @@ class OverlapFields:
     def fields(self, s, M):
         return (M @ self.xiT.T.astype(np.float64) - self.c * s) / self.N
 
-    def zero_T_sweep(self, s, M, order, active, flips):
+    def sweeps(self, s, M, sites, z, s_sum, n_skip, active, flips):
+        z = z * self.N  # thresholds in the units of the kept fields, N h
         if s.shape[0] == 1:
-            flips[0] = _spins.zero_T_sweep_overlaps(self.xiT, self.c, s[0], M[0], order[0])
-        else:
-            _spins.zero_T_sweep_overlaps_batch(self.xiT, self.c, s, M, order, active, flips)
-
-    def glauber_sweeps(self, s, M, beta, sites, u, s_sum, n_skip, flips):
-        if s.shape[0] == 1:
-            flips[0] += _spins.glauber_sweeps_overlaps(
-                self.xiT, self.c, beta, s[0], M[0], sites[0], u[0], s_sum[0], n_skip
+            flips[0] = _spins.sweeps_overlaps(
+                self.xiT, self.c, s[0], M[0], sites[0], z[0], s_sum[0], n_skip
             )
         else:
-            _spins.glauber_sweeps_overlaps_batch(
-                self.xiT, self.c, beta, s, M, sites, u, s_sum, n_skip, flips
+            _spins.sweeps_overlaps_batch(
+                self.xiT, self.c, s, M, sites, z, s_sum, n_skip, active, flips
             )
 
 
@@ -130,10 +118,11 @@ def zero_T_async(engine, s, *, max_sweeps, rng):
     sweeps = np.zeros(B, dtype=np.int64)
     active = np.ones(B, dtype=np.bool_)
     flips = np.zeros(B, dtype=np.int64)
-    identity = np.broadcast_to(np.arange(N, dtype=np.int32), (B, N))
+    identity = np.broadcast_to(np.arange(N, dtype=np.int32), (B, 1, N))
+    z, unused = np.zeros((B, 1, N)), np.zeros((B, N))
     while active.any() and sweeps.max() < max_sweeps:
-        order = rng.permuted(identity, axis=1)
-        engine.zero_T_sweep(s, kept, order, active, flips)
+        order = rng.permuted(identity, axis=2)
+        engine.sweeps(s, kept, order, z, unused, 1, active, flips)
         sweeps += active
         active &= flips > 0
     return engine.fields(s, kept), sweeps, ~active
@@ -143,8 +132,9 @@ def glauber(engine, s, *, beta, sweeps, equilibrate, rng):
     """Heat-bath dynamics, in place: ``equilibrate`` sweeps, then ``sweeps`` measured ones.
 
     A sweep is N single-site updates at sites drawn uniformly at random (random
-    sequential updating); each update satisfies detailed balance with respect to
-    exp(-beta E), so the Boltzmann distribution is stationary.
+    sequential updating), each s_i <- sign(h_i - z) with logistic z of scale T/2, so
+    that P(s_i = +1) = (1 + tanh(beta h_i)) / 2: every update satisfies detailed
+    balance with respect to exp(-beta E) and the Boltzmann distribution is stationary.
 
     Returns
     -------
@@ -155,15 +145,26 @@ def glauber(engine, s, *, beta, sweeps, equilibrate, rng):
     B, N = s.shape
     kept = engine.start(s)
     s_sum = np.zeros((B, N), dtype=np.float64)
-    flips = np.zeros(B, dtype=np.int64)
+    flips, total_flips = np.zeros(B, dtype=np.int64), np.zeros(B, dtype=np.int64)
+    active = np.ones(B, dtype=np.bool_)
     total = equilibrate + sweeps
     block = max(1, _DRAW_BLOCK // (B * N))
     for start in range(0, total, block):
         C = min(block, total - start)
         sites = rng.integers(0, N, size=(B, C, N), dtype=np.int32)
-        u = rng.random((B, C, N))
-        engine.glauber_sweeps(s, kept, beta, sites, u, s_sum, max(0, equilibrate - start), flips)
-    return engine.fields(s, kept), s_sum / max(sweeps, 1), flips
+        z = logistic_thresholds(rng.random((B, C, N)), beta)
+        engine.sweeps(s, kept, sites, z, s_sum, max(0, equilibrate - start), active, flips)
+        total_flips += flips
+    return engine.fields(s, kept), s_sum / max(sweeps, 1), total_flips
+
+
+def logistic_thresholds(u, beta):
+    """z = (1 / (2 beta)) ln(u / (1 - u)) from uniforms u: P(z < h) = (1 + tanh(beta h)) / 2.
+
+    u = 0 gives z = -inf (the spin goes up), never NaN.
+    """
+    with np.errstate(divide="ignore"):
+        return np.log(u / (1.0 - u)) * (0.5 / beta)
 
 
 def synchronous(J, s, *, max_sweeps):
