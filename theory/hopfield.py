@@ -676,7 +676,7 @@ def free_energy(m, q, r, alpha, T):
     m : float
         Overlap.
     q : float
-        EA order parameter, 1 - T < q <= 1 (so that 1 - beta (1 - q) > 0).
+        EA order parameter, 0 <= q <= 1 and q > 1 - T (so that 1 - beta (1 - q) > 0).
     r : float
         Crosstalk parameter, r >= 0.
     alpha : float
@@ -695,7 +695,9 @@ def free_energy(m, q, r, alpha, T):
     """
     T = check_param("T", T, low=0.0, closed=(False, True))
     m = check_param("m", m)
-    q = check_param("q", q, low=max(0.0, 1.0 - T), high=1.0, closed=(False, True))
+    q = check_param("q", q, low=0.0, high=1.0)
+    if 1.0 - q >= T:
+        raise ValueError(f"q must be > 1 - T = {1.0 - T} so that 1 - beta (1 - q) > 0; got {q}")
     r = check_param("r", r, low=0.0)
     alpha = check_param("alpha", alpha, low=0.0)
     return _free_energy(m, (1.0 - q) / T, r, alpha, T)

@@ -6,9 +6,10 @@ One update rule serves every temperature: spin i takes
 
 with z = 0 at T = 0 and z logistic with scale T/2 at T > 0, for which
 P(s_i = +1) = P(z < h_i) = (1 + tanh(h_i / T)) / 2: the heat-bath (Glauber)
-probability. The caller draws the visiting order and the thresholds z from its
-Generator, so every kernel is deterministic and no transcendental function runs
-inside the loop.
+probability. A sweep visits every spin once, in a fresh random order (a Fisher-Yates
+shuffle). The caller draws the uniforms ``u`` of the shuffles and the thresholds ``z``
+from its Generator, so every kernel is deterministic, and no transcendental function
+runs inside the loop.
 
 States ``s`` are int8 vectors (N,). The local fields are kept incrementally, in one
 of two representations:
@@ -21,66 +22,100 @@ of two representations:
   M is float32 while every partial sum is an integer below 2^24 (P N < 2^24), else
   float64, so the fields are exact integers and ties h_i = 0 are exact.
 
-``*_batch`` kernels run replicas (rows of the arguments) in parallel, one per thread.
+Both run ``C = u.shape[0]`` sweeps: sweep c shuffles with ``u[c]`` and, when ``z`` is
+not empty, uses the thresholds ``z[c]`` (an empty ``z`` of shape (0, 0) means T = 0;
+in the batch kernels (B, 0, 0)).
+After every sweep c >= n_skip the state is added to ``s_sum``; with ``until_fixed``
+they stop after the first sweep without a flip. They return (sweeps run, flips,
+whether a sweep without a flip was reached).
+``*_batch`` kernels run the replicas (rows of the arguments) in parallel.
 """
 
 import numba
+import numpy as np
 
 
 @numba.njit(cache=True)
-def sweeps(J, s, h, sites, z, s_sum, n_skip):
-    """Sweeps c = 0..C-1 of updates s_i <- sign(h_i - z[c, k]) at i = sites[c, k], in
-    place; after every sweep c >= n_skip the state is added to ``s_sum``. Returns the
-    number of flips."""
+def sweeps(J, s, h, u, z, s_sum, n_skip, until_fixed):
+    """Sweeps of s_i <- sign(h_i - z) with the fields h = J s kept incrementally."""
+    order = np.arange(s.shape[0])
+    thermal = z.shape[0] > 0
     flips = 0
-    for c in range(sites.shape[0]):
-        for k in range(sites.shape[1]):
-            i = sites[c, k]
-            g = h[i] - z[c, k]
+    for c in range(u.shape[0]):
+        _shuffle(order, u[c])
+        n = 0
+        for k in range(order.shape[0]):
+            i = order[k]
+            g = h[i] - z[c, k] if thermal else h[i]
             new = 1 if g > 0.0 else (-1 if g < 0.0 else s[i])
             if new != s[i]:
                 _axpy(2 * new, J[i], h)
                 s[i] = new
-                flips += 1
+                n += 1
+        flips += n
         if c >= n_skip:
             s_sum += s
-    return flips
+        if until_fixed and n == 0:
+            return c + 1, flips, True
+    return u.shape[0], flips, False
 
 
 @numba.njit(cache=True)
-def sweeps_overlaps(xiT, c, s, M, sites, z, s_sum, n_skip):
-    """`sweeps` for Hebbian couplings, with N h_i from the kept overlaps M = xi s
-    (z in the same units: N times the threshold)."""
+def sweeps_overlaps(xiT, c, s, M, u, z, s_sum, n_skip, until_fixed):
+    """`sweeps` for Hebbian couplings, N h_i from the kept overlaps M = xi s (z in the
+    same units: N times the threshold)."""
+    order = np.arange(s.shape[0])
+    thermal = z.shape[0] > 0
     flips = 0
-    for c_ in range(sites.shape[0]):
-        for k in range(sites.shape[1]):
-            i = sites[c_, k]
-            g = _dot(xiT[i], M) - c[i] * s[i] - z[c_, k]
+    for sweep in range(u.shape[0]):
+        _shuffle(order, u[sweep])
+        n = 0
+        for k in range(order.shape[0]):
+            i = order[k]
+            g = _dot(xiT[i], M) - c[i] * s[i]
+            if thermal:
+                g -= z[sweep, k]
             new = 1 if g > 0.0 else (-1 if g < 0.0 else s[i])
             if new != s[i]:
                 _axpy(2 * new, xiT[i], M)
                 s[i] = new
-                flips += 1
-        if c_ >= n_skip:
+                n += 1
+        flips += n
+        if sweep >= n_skip:
             s_sum += s
-    return flips
+        if until_fixed and n == 0:
+            return sweep + 1, flips, True
+    return u.shape[0], flips, False
 
 
 @numba.njit(cache=True, parallel=True)
-def sweeps_batch(J, s, h, sites, z, s_sum, n_skip, active, flips):
-    """`sweeps` on every active replica b (rows of s, h, sites, z, s_sum); flips[b] out."""
-    for b in numba.prange(s.shape[0]):
-        flips[b] = sweeps(J, s[b], h[b], sites[b], z[b], s_sum[b], n_skip) if active[b] else 0
-
-
-@numba.njit(cache=True, parallel=True)
-def sweeps_overlaps_batch(xiT, c, s, M, sites, z, s_sum, n_skip, active, flips):
-    """`sweeps_overlaps` on every active replica b; flips[b] out."""
+def sweeps_batch(J, s, h, u, z, s_sum, n_skip, until_fixed, active, done, flips, fixed):
+    """`sweeps` on every active replica b; done[b], flips[b], fixed[b] out."""
     for b in numba.prange(s.shape[0]):
         if active[b]:
-            flips[b] = sweeps_overlaps(xiT, c, s[b], M[b], sites[b], z[b], s_sum[b], n_skip)
-        else:
-            flips[b] = 0
+            done[b], flips[b], fixed[b] = sweeps(
+                J, s[b], h[b], u[b], z[b], s_sum[b], n_skip, until_fixed
+            )
+
+
+@numba.njit(cache=True, parallel=True)
+def sweeps_overlaps_batch(
+    xiT, c, s, M, u, z, s_sum, n_skip, until_fixed, active, done, flips, fixed
+):
+    """`sweeps_overlaps` on every active replica b; done[b], flips[b], fixed[b] out."""
+    for b in numba.prange(s.shape[0]):
+        if active[b]:
+            done[b], flips[b], fixed[b] = sweeps_overlaps(
+                xiT, c, s[b], M[b], u[b], z[b], s_sum[b], n_skip, until_fixed
+            )
+
+
+@numba.njit(cache=True)
+def _shuffle(order, u):
+    """Fisher-Yates shuffle of ``order`` in place, with uniforms u in [0, 1)."""
+    for k in range(order.shape[0] - 1, 0, -1):
+        j = int(u[k] * (k + 1))
+        order[k], order[j] = order[j], order[k]
 
 
 @numba.njit(cache=True)

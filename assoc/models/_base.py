@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import numba
 import numpy as np
 
 from .._kernels import spins as _spins
@@ -54,7 +55,26 @@ class Recall:
         return Recall(*(None if x is None else x[b] for x in values))
 
 
-class CouplingFields:
+class _Fields:
+    """A field engine: keeps the local fields of a batch of states and runs the sweeps of
+    `assoc._kernels.spins` on it, the replicas in parallel when there are several."""
+
+    def sweeps(self, s, kept, u, z, s_sum, n_skip, until_fixed, active):
+        """Run ``u.shape[1]`` sweeps on every active replica; returns (done, flips, fixed)."""
+        B = s.shape[0]
+        done, flips = np.zeros(B, np.int64), np.zeros(B, np.int64)
+        fixed = np.zeros(B, np.bool_)
+        if B > 1 and numba.get_num_threads() > 1:
+            self._batch(s, kept, u, z, s_sum, n_skip, until_fixed, active, done, flips, fixed)
+        else:
+            for b in np.flatnonzero(active):
+                done[b], flips[b], fixed[b] = self._one(
+                    s[b], kept[b], u[b], z[b], s_sum[b], n_skip, until_fixed
+                )
+        return done, flips, fixed
+
+
+class CouplingFields(_Fields):
     """Local fields h = J s of a batch, kept incrementally; a flip reads a row of J."""
 
     def __init__(self, J):
@@ -66,15 +86,14 @@ class CouplingFields:
     def fields(self, s, h):
         return h
 
-    def sweeps(self, s, h, sites, z, s_sum, n_skip, active, flips):
-        """Run the sweeps of `assoc._kernels.spins.sweeps` on every active replica."""
-        if s.shape[0] == 1:
-            flips[0] = _spins.sweeps(self.J, s[0], h[0], sites[0], z[0], s_sum[0], n_skip)
-        else:
-            _spins.sweeps_batch(self.J, s, h, sites, z, s_sum, n_skip, active, flips)
+    def _one(self, *args):
+        return _spins.sweeps(self.J, *args)
+
+    def _batch(self, *args):
+        _spins.sweeps_batch(self.J, *args)
 
 
-class OverlapFields:
+class OverlapFields(_Fields):
     """Fields of Hebbian couplings J = xi^T xi / N (zero diagonal) from the kept overlaps
     M = xi s: N h_i = sum_mu xi_i^mu M_mu - c_i s_i, c_i = sum_mu (xi_i^mu)^2."""
 
@@ -91,22 +110,23 @@ class OverlapFields:
     def fields(self, s, M):
         return (M @ self.xiT.T.astype(np.float64) - self.c * s) / self.N
 
-    def sweeps(self, s, M, sites, z, s_sum, n_skip, active, flips):
-        z = z * self.N  # thresholds in the units of the kept fields, N h
-        if s.shape[0] == 1:
-            flips[0] = _spins.sweeps_overlaps(
-                self.xiT, self.c, s[0], M[0], sites[0], z[0], s_sum[0], n_skip
-            )
-        else:
-            _spins.sweeps_overlaps_batch(
-                self.xiT, self.c, s, M, sites, z, s_sum, n_skip, active, flips
-            )
+    def sweeps(self, s, M, u, z, *args):
+        # thresholds in the units of the kept fields, N h
+        return super().sweeps(s, M, u, z * self.N, *args)
+
+    def _one(self, *args):
+        return _spins.sweeps_overlaps(self.xiT, self.c, *args)
+
+    def _batch(self, *args):
+        _spins.sweeps_overlaps_batch(self.xiT, self.c, *args)
 
 
 def zero_T_async(engine, s, *, max_sweeps, rng):
     """Zero-temperature asynchronous dynamics, in place, until no spin flips in a sweep.
 
-    Each sweep visits every spin once, in a fresh random order per replica.
+    Each sweep visits every spin once, in a fresh random order per replica. Sweeps run in
+    chunks (4, 8, 16, ...) per kernel call; the uniforms of a chunk's shuffles are drawn
+    at once.
 
     Returns
     -------
@@ -116,25 +136,26 @@ def zero_T_async(engine, s, *, max_sweeps, rng):
     B, N = s.shape
     kept = engine.start(s)
     sweeps = np.zeros(B, dtype=np.int64)
-    active = np.ones(B, dtype=np.bool_)
-    flips = np.zeros(B, dtype=np.int64)
-    identity = np.broadcast_to(np.arange(N, dtype=np.int32), (B, 1, N))
-    z, unused = np.zeros((B, 1, N)), np.zeros((B, N))
-    while active.any() and sweeps.max() < max_sweeps:
-        order = rng.permuted(identity, axis=2)
-        engine.sweeps(s, kept, order, z, unused, 1, active, flips)
-        sweeps += active
-        active &= flips > 0
-    return engine.fields(s, kept), sweeps, ~active
+    converged = np.zeros(B, dtype=np.bool_)
+    z, s_sum = np.empty((B, 0, 0)), np.empty((B, N))
+    chunk = 4
+    while not converged.all() and sweeps.max() < max_sweeps:
+        C = int(min(chunk, max_sweeps - sweeps.max(), max(1, _DRAW_BLOCK // (B * N))))
+        u = rng.random((B, C, N))
+        done, _, fixed = engine.sweeps(s, kept, u, z, s_sum, C, True, ~converged)
+        sweeps += done
+        converged |= fixed
+        chunk *= 2
+    return engine.fields(s, kept), sweeps, converged
 
 
 def glauber(engine, s, *, beta, sweeps, equilibrate, rng):
     """Heat-bath dynamics, in place: ``equilibrate`` sweeps, then ``sweeps`` measured ones.
 
-    A sweep is N single-site updates at sites drawn uniformly at random (random
-    sequential updating), each s_i <- sign(h_i - z) with logistic z of scale T/2, so
-    that P(s_i = +1) = (1 + tanh(beta h_i)) / 2: every update satisfies detailed
-    balance with respect to exp(-beta E) and the Boltzmann distribution is stationary.
+    Each sweep visits every spin once in a fresh random order and sets
+    s_i <- sign(h_i - z) with logistic z of scale T/2, so that P(s_i = +1) =
+    (1 + tanh(beta h_i)) / 2: every update satisfies detailed balance with respect to
+    exp(-beta E), so the Boltzmann distribution is stationary.
 
     Returns
     -------
@@ -145,17 +166,17 @@ def glauber(engine, s, *, beta, sweeps, equilibrate, rng):
     B, N = s.shape
     kept = engine.start(s)
     s_sum = np.zeros((B, N), dtype=np.float64)
-    flips, total_flips = np.zeros(B, dtype=np.int64), np.zeros(B, dtype=np.int64)
-    active = np.ones(B, dtype=np.bool_)
+    flips = np.zeros(B, dtype=np.int64)
+    everyone = np.ones(B, dtype=np.bool_)
     total = equilibrate + sweeps
     block = max(1, _DRAW_BLOCK // (B * N))
     for start in range(0, total, block):
         C = min(block, total - start)
-        sites = rng.integers(0, N, size=(B, C, N), dtype=np.int32)
+        u = rng.random((B, C, N))
         z = logistic_thresholds(rng.random((B, C, N)), beta)
-        engine.sweeps(s, kept, sites, z, s_sum, max(0, equilibrate - start), active, flips)
-        total_flips += flips
-    return engine.fields(s, kept), s_sum / max(sweeps, 1), total_flips
+        skip = max(0, equilibrate - start)
+        flips += engine.sweeps(s, kept, u, z, s_sum, skip, False, everyone)[1]
+    return engine.fields(s, kept), s_sum / max(sweeps, 1), flips
 
 
 def logistic_thresholds(u, beta):
