@@ -1,11 +1,11 @@
-"""Run every benchmark: ``python -m benchmarks [--quick]``."""
+"""Run every benchmark (each ``benchmarks/bench_*.py``): ``python -m benchmarks [--quick]``."""
 
-import sys
+import importlib
+import pkgutil
+from pathlib import Path
 
-from benchmarks import bench_experiments, bench_hopfield
-
-for bench in (bench_hopfield, bench_experiments):
-    print(f"== {bench.__name__}")
-    bench.main()
-    print()
-sys.exit(0)
+for module in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+    if module.name.startswith("bench_"):
+        print(f"== {module.name}", flush=True)
+        importlib.import_module(f"benchmarks.{module.name}").main()
+        print()
