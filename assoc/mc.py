@@ -10,8 +10,7 @@ a rerun with the same arguments resumes where the last one stopped.
 
 Examples
 --------
->>> import numba
-import numpy as np
+>>> import numpy as np
 >>> from assoc import mc
 >>> def one_step(N, alpha, *, rng):
 ...     xi = rng.choice([-1, 1], size=(round(alpha * N), N))  # P = alpha N patterns
@@ -145,8 +144,7 @@ def run(
 
     Examples
     --------
-    >>> import numba
-import numpy as np
+    >>> import numpy as np
     >>> from assoc import mc
     >>> def gauss(mu, n, *, rng):
     ...     x = rng.normal(mu, size=n)

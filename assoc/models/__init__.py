@@ -2,5 +2,14 @@
 
 from ._base import Recall
 from .hopfield import Hopfield, hebb, pseudo_inverse, storkey
+from .multitask import ExampleRecall, Multitask
 
-__all__ = ["Hopfield", "Recall", "hebb", "pseudo_inverse", "storkey"]
+__all__ = [
+    "ExampleRecall",
+    "Hopfield",
+    "Multitask",
+    "Recall",
+    "hebb",
+    "pseudo_inverse",
+    "storkey",
+]

@@ -52,7 +52,7 @@ class Recall:
         if self.s.ndim == 1:
             raise TypeError("a single-cue Recall has no batch axis to index")
         values = (getattr(self, f.name) for f in fields(self))
-        return Recall(*(None if x is None else x[b] for x in values))
+        return type(self)(*(None if x is None else x[b] for x in values))
 
 
 class _Fields:
@@ -94,25 +94,28 @@ class CouplingFields(_Fields):
 
 
 class OverlapFields(_Fields):
-    """Fields of Hebbian couplings J = xi^T xi / N (zero diagonal) from the kept overlaps
-    M = xi s: N h_i = sum_mu xi_i^mu M_mu - c_i s_i, c_i = sum_mu (xi_i^mu)^2."""
+    """Fields of Hebbian couplings J = (scale / N) xi^T xi (zero diagonal) from the kept
+    overlaps M = xi s: N h_i = scale (sum_mu xi_i^mu M_mu - c_i s_i), c_i = sum_mu
+    (xi_i^mu)^2. ``xi`` holds integers (int8 or int16: patterns, or sums of examples)."""
 
-    def __init__(self, xi):
+    def __init__(self, xi, scale=1.0):
         P, self.N = xi.shape
         self.xiT = np.ascontiguousarray(xi.T)
+        self.scale = scale
         # exact integer arithmetic: float32 holds every integer below 2^24
-        self.dtype = np.float32 if P * self.N < 2**24 else np.float64
+        bound = P * self.N * float(np.abs(xi).max(initial=0)) ** 2
+        self.dtype = np.float32 if bound < 2**24 else np.float64
         self.c = np.sum(xi.astype(self.dtype) ** 2, axis=0)
 
     def start(self, s):
         return s.astype(self.dtype) @ self.xiT.astype(self.dtype)
 
     def fields(self, s, M):
-        return (M @ self.xiT.T.astype(np.float64) - self.c * s) / self.N
+        return self.scale * (M @ self.xiT.T.astype(np.float64) - self.c * s) / self.N
 
     def sweeps(self, s, M, u, z, *args):
-        # thresholds in the units of the kept fields, N h
-        return super().sweeps(s, M, u, z * self.N, *args)
+        # thresholds in the units of the kept fields, N h / scale
+        return super().sweeps(s, M, u, z * (self.N / self.scale), *args)
 
     def _one(self, *args):
         return _spins.sweeps_overlaps(self.xiT, self.c, *args)

@@ -110,7 +110,6 @@ class Hopfield:
             fields = "overlaps" if rule == "hebb" else "couplings"
         self.fields = fields
         self.xi = None
-        self._J = None
 
     @property
     def beta(self):
@@ -126,18 +125,26 @@ class Hopfield:
     def J(self):
         """Couplings, ndarray of shape (N, N), float32 (built on first use)."""
         if self._J is None:
-            self._J = _RULES[self.rule](self._stored())
+            self._stored()
+            self._J = _RULES[self.rule](self._hebb_patterns)
+            if self._hebb_scale != 1.0:
+                self._J *= np.float32(self._hebb_scale)
         return self._J
 
     def store(self, xi):
         """Store the patterns ``xi`` (ndarray of shape (P, N), int8 +-1); returns self."""
         self.xi = check_spins("xi", xi, N=self.N, ndim=(2,))
-        if self.fields == "overlaps":
-            self._J, self._engine = None, OverlapFields(self.xi)
-        else:
-            self._J = _RULES[self.rule](self.xi)
-            self._engine = CouplingFields(self._J)
+        self._couple(self.xi)
         return self
+
+    def _couple(self, patterns, scale=1.0):
+        """Couplings from ``patterns`` by the rule (for Hebb: J = scale patterns^T patterns
+        / N), and the field engine that keeps the local fields."""
+        self._hebb_patterns, self._hebb_scale, self._J = patterns, scale, None
+        if self.fields == "overlaps":
+            self._engine = OverlapFields(patterns, scale)
+        else:
+            self._engine = CouplingFields(self.J)
 
     def field(self, s):
         """Local fields h = J s, float64, of shape s.shape."""

@@ -1,0 +1,359 @@
+"""Tests for theory.dense: brute-force crosstalk, Monte Carlo flips, RS roots, limits."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate, optimize, special
+
+from theory import dense
+
+# ---------------------------------------------------------------------------------
+# Full power F(x) = x^n: crosstalk, one-step error, capacity
+
+
+def _crosstalk_by_enumeration(N, n):
+    """g(N-1) and E[g(x)^2], x a sum of N - 1 signs, summing the binomial exactly."""
+    g = lambda x: (x + 1) ** n - (x - 1) ** n  # noqa: E731
+    total = sum(math.comb(N - 1, k) * g(2 * k - (N - 1)) ** 2 for k in range(N))
+    return g(N - 1), total / 2 ** (N - 1)
+
+
+@pytest.mark.parametrize(("N", "n"), [(2, 2), (7, 2), (12, 3), (31, 4), (20, 5), (9, 8)])
+def test_crosstalk_matches_binomial_enumeration(N, n):
+    signal, second = _crosstalk_by_enumeration(N, n)
+    got = dense.crosstalk(N, 11, n)
+    assert got.signal == signal
+    assert got.variance == pytest.approx(10 * second, rel=1e-15)
+
+
+def test_crosstalk_leading_order():
+    # Krotov & Hopfield: signal 2 n N^(n-1), variance 4 n^2 (2n-3)!! N^(n-1) (K - 1).
+    N, K, n = 10**6, 5, 4
+    got = dense.crosstalk(N, K, n)
+    assert got.signal == pytest.approx(2 * n * N ** (n - 1), rel=1e-5)
+    assert got.variance == pytest.approx(4 * n * n * 15 * N ** (n - 1) * (K - 1), rel=1e-4)
+
+
+def test_one_step_error_of_the_hopfield_network():
+    # n = 2: Delta / 4 = (N - 1) + crosstalk of variance (N - 1)(K - 1).
+    for N, K in [(100, 61), (1000, 200), (64, 2)]:
+        want = 0.5 * special.erfc(math.sqrt((N - 1) / (K - 1) / 2))
+        assert dense.one_step_error(N, K, 2) == pytest.approx(want, rel=1e-14)
+    assert dense.one_step_error(50, 1, 3) == 0.0
+
+
+def _flip_fraction(N, K, n, trials, rng):
+    """Fraction of the spins of pattern 0 that one KH update flips, for each trial.
+
+    Fresh random patterns each trial; every spin i is updated once with all the others
+    at pattern 0: it flips when E(flipped) - E(pattern) = sum_mu F(X_mu) - F(X_mu - 2 a_mu)
+    is negative, X_mu = xi^mu . xi^0 and a_mu = xi^mu_i xi^0_i.
+    """
+    fractions = np.empty(trials)
+    for t in range(trials):
+        xi = 2 * rng.integers(0, 2, size=(K, N), dtype=np.int64) - 1
+        overlap = xi @ xi[0]
+        a = xi * xi[0]
+        delta = (overlap[:, None] ** n - (overlap[:, None] - 2 * a) ** n).sum(axis=0)
+        fractions[t] = np.mean(delta < 0)
+    return fractions
+
+
+@pytest.mark.parametrize(("N", "K", "n"), [(51, 513, 3), (100, 61, 2)])
+def test_one_step_error_matches_monte_carlo(N, K, n):
+    # Parities chosen so that Delta is never 0 (docstring); Delta is a sum of K - 1
+    # independent terms, Gaussian to far better than the Monte Carlo error here
+    # (excess kurtosis ~ 12 / K for n = 3). The spins of one trial share their
+    # patterns, so the error bar is the spread of the per-trial fractions.
+    fractions = _flip_fraction(N, K, n, trials=1500, rng=np.random.default_rng(20161))
+    se = fractions.std(ddof=1) / math.sqrt(fractions.size)
+    want = dense.one_step_error(N, K, n)
+    assert want == pytest.approx(0.1, abs=0.002)
+    assert abs(fractions.mean() - want) < 4 * se
+
+
+def test_K_max_formula_and_finite_N_limit():
+    # Krotov & Hopfield: K_max = N^(n-1) / (2 (2n-3)!! ln N); n = 2 gives N / (2 ln N).
+    assert dense.K_max(1000, 2) == pytest.approx(1000 / (2 * math.log(1000)), rel=1e-14)
+    assert dense.K_max(1000, 3) == pytest.approx(1000**2 / (6 * math.log(1000)), rel=1e-14)
+    assert dense.K_max(100, 5) == pytest.approx(100**4 / (2 * 105 * math.log(100)), rel=1e-14)
+    for n in (2, 3, 5, 8):
+        for N in (10**2, 10**3, 10**5):
+            ratio = dense.K_max_finite_N(N, n) / dense.K_max(N, n)
+            assert abs(ratio - 1) < (n * n + 2 * math.log(N)) / N
+    # At K = K_max_finite_N the exact signal-to-noise ratio is sqrt(2 ln N).
+    N, n = 400, 3
+    signal, variance = dense.crosstalk(N, 2, n)
+    K = dense.K_max_finite_N(N, n)
+    assert signal**2 / ((K - 1) * variance) == pytest.approx(2 * math.log(N), rel=1e-12)
+
+
+def test_full_power_functions_broadcast():
+    got = dense.K_max(np.array([100, 1000]), 3)
+    assert got.shape == (2,)
+    assert got[1] == dense.K_max(1000, 3)
+    assert dense.one_step_error(51, [1, 513], 3)[0] == 0.0
+
+
+# ---------------------------------------------------------------------------------
+# Exponential F(x) = exp(x) (Demircigil et al.)
+
+
+def test_exponential_capacity():
+    # rho = 0: alpha_c = I(1) / 2 = ln 2 / 2, i.e. K = 2^(N/2) + 1 (Demircigil et al.;
+    # "N = 2^(d/2)" in Ramsauer et al.).
+    assert dense.rate_function(1.0) == pytest.approx(math.log(2), rel=1e-15)
+    assert dense.rate_function(0.0) == 0.0
+    assert dense.exponential_alpha_c() == pytest.approx(math.log(2) / 2, rel=1e-15)
+    assert dense.exponential_K_max(40) == pytest.approx(2.0**20 + 1, rel=1e-12)
+    # I(x) = (1/2)[(1+x) ln(1+x) + (1-x) ln(1-x)], even, increasing on [0, 1].
+    x = 0.6
+    assert dense.rate_function(x) == pytest.approx(
+        0.5 * (1.6 * math.log(1.6) + 0.4 * math.log(0.4)), rel=1e-15
+    )
+    assert dense.rate_function(-x) == dense.rate_function(x)
+    rhos = np.linspace(0, 0.49, 20)
+    assert np.all(np.diff(dense.exponential_alpha_c(rhos)) < 0)
+    assert dense.exponential_alpha_c(0.25) == pytest.approx(0.5 * dense.rate_function(0.5))
+
+
+# ---------------------------------------------------------------------------------
+# p-spin Hebbian model: T = 0
+
+
+def _own_alpha_c_T0(p):
+    """An independent root: maximise alpha(m) = m^(2p-2) / (2 (p-1)! erfinv(m)^2)."""
+    res = optimize.minimize_scalar(
+        lambda m: -(m ** (2 * p - 2)) / (2 * math.factorial(p - 1) * special.erfinv(m) ** 2),
+        bounds=(0.05, 0.9999),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
+    return -res.fun, res.x
+
+
+@pytest.mark.parametrize("p", [3, 4, 5])
+def test_alpha_c_T0_matches_own_root(p):
+    alpha, m = _own_alpha_c_T0(p)
+    assert dense.alpha_c(p) == pytest.approx(alpha, rel=1e-12)
+    state = dense.rs_retrieval(dense.alpha_c(p), p)
+    assert state.m == pytest.approx(m, abs=1e-6)  # m is flat at the maximum
+    # The state solves m = erf(m^(p-1) / sqrt(2 alpha r)) with r = (p-1)!, q = 1.
+    assert state.r == math.factorial(p - 1)
+    assert state.m == pytest.approx(
+        math.erf(state.m ** (p - 1) / math.sqrt(2 * dense.alpha_c(p) * state.r)), abs=1e-14
+    )
+
+
+def test_alpha_c_values():
+    # Distinct-index convention K = alpha N^(p-1), and the full-power one.
+    want = {2: 0.13790556649, 3: 0.12609521539, 4: 0.032976686533, 5: 0.0071988564175}
+    for p, alpha in want.items():
+        assert dense.alpha_c(p) == pytest.approx(alpha, rel=1e-9)
+    assert dense.alpha_to_full_power(dense.alpha_c(3), 3) == pytest.approx(
+        0.084063476924, rel=1e-9
+    )
+    assert dense.alpha_to_full_power(dense.alpha_c(4), 4) == pytest.approx(
+        0.013190674613, rel=1e-9
+    )
+
+
+def test_rs_retrieval_T0_branch():
+    for p in (3, 4):
+        top = dense.alpha_c(p)
+        ms = [dense.rs_retrieval(a, p).m for a in np.linspace(0, top, 7)]
+        assert ms[0] == 1.0
+        assert np.all(np.diff(ms) < 0)  # the overlap falls along the branch
+        assert ms[-1] > 0.8
+
+
+# ---------------------------------------------------------------------------------
+# p-spin Hebbian model: T > 0
+
+
+def _gauss_average(f, a, sigma):
+    """<<f(a + sigma z)>> over z ~ N(0, 1) by adaptive quadrature (an independent oracle)."""
+    z0 = -a / sigma
+    return integrate.quad(
+        lambda z: f(a + sigma * z) * math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi),
+        -14.0,
+        14.0,
+        points=[z0],
+        limit=400,
+        epsabs=1e-14,
+        epsrel=1e-12,
+    )[0]
+
+
+@pytest.mark.parametrize(("alpha", "p", "T"), [(0.1, 3, 0.05), (0.03, 4, 0.02), (0.12, 2, 0.2)])
+def test_rs_retrieval_solves_the_equations(alpha, p, T):
+    s = dense.rs_retrieval(alpha, p, T)
+    beta1 = 1.0 / (math.factorial(p - 1) * T)
+    a, sigma = s.m ** (p - 1), math.sqrt(alpha * s.r)
+    assert s.m == pytest.approx(
+        _gauss_average(lambda h: math.tanh(beta1 * h), a, sigma), abs=1e-10
+    )
+    assert s.q == pytest.approx(
+        _gauss_average(lambda h: math.tanh(beta1 * h) ** 2, a, sigma), abs=1e-10
+    )
+    assert s.C == pytest.approx((1 - s.q) / T, rel=1e-12)
+    if p == 2:  # AGS: the reaction term dresses the crosstalk
+        assert s.r == pytest.approx(s.q / (1 - s.C) ** 2, rel=1e-12)
+    else:  # no reaction term
+        assert s.r == pytest.approx(math.factorial(p - 1) * s.q ** (p - 1), rel=1e-12)
+
+
+def test_alpha_c_finite_T_continues_to_T0():
+    # The finite-T saddle node (maximum of alpha(m) at fixed T) approaches the T = 0
+    # root linearly in T.
+    a0 = dense.alpha_c(3)
+    gaps = [dense.alpha_c(3, T) - a0 for T in (1e-3, 1e-4, 1e-5)]
+    assert all(g > 0 for g in gaps)
+    assert gaps[0] / gaps[1] == pytest.approx(10, rel=0.05)
+    assert gaps[1] / gaps[2] == pytest.approx(10, rel=0.05)
+    assert gaps[2] < 5e-6
+    for p, alpha in [(3, 0.1), (4, 0.02), (2, 0.13)]:
+        cold, zero = dense.rs_retrieval(alpha, p, 1e-6), dense.rs_retrieval(alpha, p)
+        assert cold.m == pytest.approx(zero.m, abs=1e-5)
+        assert cold.q == pytest.approx(1.0, abs=1e-5)
+        assert cold.C == pytest.approx(zero.C, rel=1e-4)
+        assert cold.r == pytest.approx(zero.r, rel=1e-4)
+
+
+def test_alpha_c_curve_and_T_max():
+    # alpha = 0: Curie-Weiss m = tanh(beta' m^(p-1)), first order for p >= 3.
+    T_max = dense.T_max(3)
+    m = np.linspace(0.01, 0.99, 200001)
+    assert T_max == pytest.approx(np.max(m**2 / np.arctanh(m)) / 2, rel=1e-9)
+    assert dense.T_max(2) == 1.0
+    Ts = np.linspace(0, 0.99 * T_max, 9)
+    curve = dense.alpha_c(3, Ts)
+    assert curve.shape == Ts.shape
+    assert curve[-1] < 0.3 * curve[0]  # the branch closes as T -> T_max
+    # rs_retrieval at alpha = 0 is the Curie-Weiss state
+    T = 0.2
+    s = dense.rs_retrieval(0.0, 3, T)
+    assert s.m == pytest.approx(math.tanh(s.m**2 / (2 * T)), abs=1e-14)
+    assert s.m > 0.9
+
+
+@pytest.mark.parametrize(("alpha", "p"), [(0.1, 3), (0.03, 4), (0.006, 5)])
+def test_nishimori_line(alpha, p):
+    # For p >= 3 the crosstalk is a Gaussian p-spin glass: the model is a planted
+    # p-spin model whose Nishimori line is T = alpha. There the local field has mean
+    # equal to its variance and <<tanh h>> = <<tanh^2 h>>: every RS solution has m = q.
+    s = dense.rs_retrieval(alpha, p, T=alpha)
+    assert s.m == pytest.approx(s.q, abs=1e-10)
+
+
+def test_nose_of_the_retrieval_region_is_on_the_nishimori_line():
+    # Observed: the largest alpha_c(T) sits where alpha_c(T) = T.
+    T_star = optimize.brentq(lambda T: dense.alpha_c(3, T) - T, 0.1, 0.2, xtol=1e-13)
+    top = dense.alpha_c(3, T_star)
+    assert top == pytest.approx(0.154858630, rel=1e-8)
+    assert dense.alpha_c(3, T_star - 1e-3) < top
+    assert dense.alpha_c(3, T_star + 1e-3) < top
+
+
+# ---------------------------------------------------------------------------------
+# p = 2 is the Hopfield network (AGS)
+
+
+def _own_ags_alpha_c():
+    """AGS at T = 0: m = erf(y), sigma = m / (sqrt2 y), C = sqrt(2/pi) e^(-y^2) / sigma,
+    sqrt(alpha) = sigma (1 - C) = sqrt(alpha r) (1 - C); the largest alpha over y."""
+
+    def sqrt_alpha(y):
+        return math.erf(y) / (math.sqrt(2) * y) - math.sqrt(2 / math.pi) * math.exp(-y * y)
+
+    res = optimize.minimize_scalar(
+        lambda y: -sqrt_alpha(y), bounds=(0.5, 4.0), method="bounded", options={"xatol": 1e-12}
+    )
+    return sqrt_alpha(res.x) ** 2
+
+
+def test_p2_is_ags_at_T0():
+    alpha_c = _own_ags_alpha_c()
+    assert alpha_c == pytest.approx(0.1379, abs=5e-5)
+    assert dense.alpha_c(2) == pytest.approx(alpha_c, rel=1e-12)
+    # The state solves the AGS T = 0 equations.
+    alpha = 0.1
+    s = dense.rs_retrieval(alpha, 2)
+    x = s.m / math.sqrt(2 * alpha * s.r)
+    assert s.m == pytest.approx(math.erf(x), abs=1e-14)
+    assert s.C == pytest.approx(
+        math.sqrt(2 / (math.pi * alpha * s.r)) * math.exp(-x * x), rel=1e-12
+    )
+    assert s.r == pytest.approx((1 - s.C) ** -2, rel=1e-12)
+    # Without the reaction term (C -> 0 in r, i.e. the p >= 3 form (p-1)! q^(p-1) at
+    # p = 2) the m equation would be m = erf(m / sqrt(2 alpha)): a smaller crosstalk.
+    assert math.erf(s.m / math.sqrt(2 * alpha)) > s.m
+
+
+def test_p2_matches_theory_hopfield():
+    hopfield = pytest.importorskip("theory.hopfield")
+    for T in (0.0, 0.05, 0.4):
+        assert dense.alpha_c(2, T) == pytest.approx(hopfield.alpha_c(T), rel=1e-10)
+        s, h = dense.rs_retrieval(0.08, 2, T), hopfield.rs_retrieval(0.08, T)
+        assert (s.m, s.q, s.r, s.C) == pytest.approx((h.m, h.q, h.r, h.C), rel=1e-9)
+
+
+# ---------------------------------------------------------------------------------
+# Conventions
+
+
+def test_full_power_conversion():
+    # (p-1)! / (2p-3)!!: 1, 2/3, 6/15, 24/105 for p = 2..5.
+    for p, factor in [(2, 1.0), (3, 2 / 3), (4, 0.4), (5, 24 / 105)]:
+        assert dense.alpha_to_full_power(1.0, p) == pytest.approx(factor, rel=1e-15)
+    alphas = np.array([0.0, 0.01, 0.3])
+    for p in (2, 3, 6):
+        back = dense.alpha_from_full_power(dense.alpha_to_full_power(alphas, p), p)
+        np.testing.assert_allclose(back, alphas, rtol=1e-15)
+
+
+def test_full_power_conversion_matches_one_step_snr():
+    # At leading order in N the one-step noise-to-signal ratio is alpha (p-1)! in the
+    # distinct-index model and alpha_F (2n-3)!! with F(x) = x^n: they agree under the map.
+    N, n, alpha = 10**5, 3, 0.05
+    alpha_F = dense.alpha_to_full_power(alpha, n)
+    signal, variance = dense.crosstalk(N, round(alpha_F * N ** (n - 1)) + 1, n)
+    assert variance / signal**2 == pytest.approx(alpha * math.factorial(n - 1), rel=1e-3)
+
+
+# ---------------------------------------------------------------------------------
+# Domain errors
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: dense.alpha_c(1), "p must"),
+        (lambda: dense.alpha_c(3, -0.1), "T must"),
+        (lambda: dense.alpha_c(3, 0.3), "T must"),
+        (lambda: dense.alpha_c(2, 1.0), "T must"),
+        (lambda: dense.rs_retrieval(0.2, 3), "alpha must"),
+        (lambda: dense.rs_retrieval(-0.1, 3), "alpha must"),
+        (lambda: dense.one_step_error(1, 10, 3), "N must"),
+        (lambda: dense.one_step_error(10, 0, 3), "K must"),
+        (lambda: dense.crosstalk(10, 3, 1), "n must"),
+        (lambda: dense.K_max(10, 1), "n must"),
+        (lambda: dense.rate_function(1.5), "x must"),
+        (lambda: dense.exponential_alpha_c(0.5), "rho must"),
+        (lambda: dense.exponential_K_max(0), "N must"),
+        (lambda: dense.alpha_to_full_power(-1.0, 3), "alpha must"),
+        (lambda: dense.alpha_from_full_power(0.1, 1), "n must"),
+        (lambda: dense.alpha_c(3, float("nan")), "T must"),
+    ],
+)
+def test_domain_errors_name_the_argument(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_type_errors_name_the_argument():
+    with pytest.raises(TypeError, match="N must be an integer"):
+        dense.one_step_error(10.5, 3, 3)
+    with pytest.raises(TypeError, match="p must be an integer"):
+        dense.alpha_c(3.0)
