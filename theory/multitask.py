@@ -1,0 +1,1210 @@
+r"""Low-load theory of the multitasking Hebbian network: diluted patterns, parallel retrieval.
+
+``N`` Ising spins store ``K`` diluted archetypes :math:`\xi^\mu \in \{-1, 0, +1\}^N`,
+i.i.d. with :math:`P(\xi = 0) = d`, :math:`P(\xi = \pm 1) = (1 - d)/2`, in the Hebbian
+couplings :math:`J_{ij} = \frac1N \sum_\mu \xi_i^\mu \xi_j^\mu` (:math:`J_{ii} = 0`) [1]_.
+The order parameters are the Mattis overlaps
+:math:`m_\mu = \frac1N \sum_i \xi_i^\mu s_i`. Write :math:`a = 1 - d` for the fraction of
+non-blank entries and :math:`\langle\cdot\rangle_\xi` for the average over one site's
+entries :math:`(\xi^1, \dots, \xi^K)`, computed here exactly as a sum over the
+:math:`3^K` configurations with their probabilities.
+
+Self-consistency and free energy. At low load (``K`` finite, ``N -> inf``) the free
+energy per spin is [1]_ [2]_
+
+.. math::
+
+    f(m) = \tfrac12 \textstyle\sum_\mu m_\mu^2
+           - \tfrac1\beta \langle \ln 2\cosh(\beta\, m\cdot\xi) \rangle_\xi,
+    \qquad
+    m_\mu = \langle \xi^\mu \tanh(\beta\, m\cdot\xi) \rangle_\xi
+    \quad (\nabla f = 0),
+
+and a solution is a local minimum (stable) when every eigenvalue of the Hessian
+:math:`\delta_{\mu\nu} - \beta \langle \xi^\mu\xi^\nu \operatorname{sech}^2(\beta\,
+m\cdot\xi)\rangle_\xi` is positive. Both are invariant under permutations of the
+patterns and sign flips of each overlap, so solutions are reported in the canonical
+form :math:`m_1 \ge m_2 \ge \dots \ge m_K \ge 0`.
+
+Zero temperature. As ``T -> 0`` the free energy becomes the energy
+:math:`E(m) = \frac12 \sum m_\mu^2 - \langle |m\cdot\xi| \rangle_\xi` and the
+self-consistency :math:`m_\mu = \langle \xi^\mu \operatorname{sign}(m\cdot\xi)\rangle`,
+with :math:`\operatorname{sign}(0) = 0`, the limit of ``tanh`` (a spin in zero field
+points up or down with equal probability). :math:`E` is a quadratic with unit Hessian
+minus a convex function that is piecewise linear on the cells cut out by the planes
+:math:`m\cdot\xi = 0`. So a fixed point where no configuration :math:`\xi \ne 0` has
+zero field is a strict local minimum (stable), and a fixed point with a tie sits on a
+ridge: the curvature along the tied :math:`\xi` is :math:`-\infty` (unstable). At a
+fixed point :math:`E = -\frac12 \sum m_\mu^2`.
+
+The hierarchical state [1]_. Let the spin follow the first non-blank pattern:
+:math:`s_i = \xi_i^1` where :math:`\xi_i^1 \ne 0`, else :math:`\xi_i^2` where that is
+non-blank, and so on. A site's first non-blank entry is at level ``k`` with probability
+:math:`a d^{k-1}`, and the deeper entries there average to zero, so
+
+.. math::
+
+    m_k = (1 - d)\, d^{k-1}.
+
+Signal to noise: at a site whose first non-blank entry is at level ``k`` the field is
+:math:`m_k \xi^k + \sum_{l>k} m_l \xi^l`, which has the sign of :math:`\xi^k` for
+every configuration of the deeper entries iff :math:`m_k > \sum_{l>k} m_l` (equality
+gives a tie, for :math:`\xi^l = -\xi^k` at every deeper level). With the values above
+this reads :math:`1 > d + d^2 + \dots + d^{K-k}`, hardest at ``k = 1``, so the
+hierarchical state is a (stable) T = 0 fixed point iff
+
+.. math::
+
+    \sum_{j=1}^{K-1} d^j < 1 \iff d < d_K:\quad
+    d_2 = 1,\; d_3 = \tfrac{\sqrt5 - 1}{2} = 0.6180,\; d_4 = 0.5437,\;
+    d_K \downarrow \tfrac12\ (K\to\infty).
+
+(At ``d = 0`` only level 1 is ever reached: the pure Hopfield state.)
+
+Other T = 0 fixed points, ``K = 3``. Where :math:`m_1 < m_2 + m_3` with
+:math:`m_1 > m_2 > m_3 > 0`, a site with three non-blank entries follows their majority
+and a site with two follows the higher-ranked one, which gives the majority state
+
+.. math::
+
+    m = (1-d)\,\bigl(1 - \tfrac{a^2}{2},\; d + \tfrac{a^2}{2},\; d^2 + \tfrac{a^2}{2}\bigr),
+
+consistent (:math:`m_1 < m_2 + m_3 \iff 5d^2 - 4d + 1 > 0`) and tie-free, hence stable,
+for every ``0 < d < 1``; at ``d = 0`` it is the symmetric 3-mixture ``(1/2, 1/2, 1/2)``.
+Its energy is below the hierarchical one iff :math:`7d^2 - 2d - 1 > 0`, that is for
+:math:`d > (1 + 2\sqrt2)/7 = 0.5469`: at strong dilution the majority state is the
+ground state, and the hierarchical state is metastable up to ``d_3``. The
+equal-amplitude state :math:`m_\mu = (1-d)\langle \operatorname{sign}(1 +
+\xi^2 + \dots + \xi^K)\rangle` (``(1 - d)(1 + d^2)/2`` for ``K = 3``) is a fixed point
+too, but for ``d > 0`` ties (one ``+1`` against one ``-1``) make it unstable; so are
+the pure state and every state with a pattern left at zero.
+
+Finite temperature. Linearising the self-consistency at ``m = 0`` gives
+:math:`m = \beta(1-d) m`: the paramagnet is stable above :math:`T_c = 1 - d` [1]_ [3]_.
+Just below :math:`T_c` the quartic term of :math:`f`,
+:math:`\frac{\beta^3}{12}\langle(m\cdot\xi)^4\rangle = \frac{\beta^3}{12}[3a^2(\sum
+m^2)^2 + a(1 - 3a)\sum m^4]`, decides which direction condenses: for
+``d < 2/3`` the pure state, for ``d > 2/3`` the parallel state with all ``K`` overlaps
+equal. With levels ``1..k`` condensed and the rest empty, the Hessian along every
+empty pattern is :math:`1 - \beta a \langle \operatorname{sech}^2(\beta\, m\cdot\xi)
+\rangle`; level ``k + 1`` switches on where it vanishes for the best state with ``k``
+patterns (:func:`onset_temperatures`). For small ``d`` this happens at
+:math:`T_{k+1} \to (1-d)d^k`, the level's own ``T = 0`` overlap: the only sites left
+without a field are those where levels ``1..k`` are all blank. The parallel state is a
+local minimum where its transverse Hessian eigenvalue
+:math:`1 - \beta\langle((\xi^1)^2 - \xi^1\xi^2)\operatorname{sech}^2(\beta m\sum_\nu
+\xi^\nu)\rangle` is positive, and the global minimum on a window of ``T``
+(:func:`parallel_regime`): from :math:`T_c` down for ``d > 2/3``, and, for ``d`` a
+little below 2/3, on a window that opens below :math:`T_c` (first-order at its top).
+At ``d = 0`` this is the Hopfield model, whose symmetric 3-mixture becomes stable below
+``T = 0.46`` [4]_.
+
+Learning from examples [2]_. Each archetype is seen only through ``M`` examples
+:math:`\eta^{\mu,a} = \chi^{\mu,a}\xi^\mu` with :math:`P(\chi = \pm1) = (1 \pm r)/2`
+(blanks stay blank). The supervised couplings are built from the example means
+:math:`\bar\eta^\mu = \frac1M\sum_a \eta^{\mu,a}`,
+:math:`J = \frac{1}{NR}\sum_\mu \bar\eta^\mu\bar\eta^{\mu\,T}`, the unsupervised ones
+from all ``K M`` examples, :math:`J = \frac{1}{NRM}\sum_{\mu,a}\eta^{\mu,a}\eta^{\mu,a\,T}`,
+with :math:`R = r^2 + (1 - r^2)/M = \langle\bar\chi^2\rangle`, which keeps
+:math:`T_c = 1 - d`. The low-load theory is the one above with the pattern entries
+:math:`\bar\eta^\mu/\sqrt R`; the archetype overlap is
+:math:`m_\mu = \langle \xi^\mu \tanh(\beta\, n\cdot\bar\eta/\sqrt R)\rangle`.
+Under the ansatz that all examples of a pattern have the same overlap (they are
+exchangeable), the unsupervised field :math:`\frac1{RM}\sum_{\mu,a}\eta^{\mu,a}_i
+(\eta^{\mu,a}\cdot s)/N` equals the supervised one, so the two protocols have the same
+self-consistency, for every ``K`` and ``M`` [2]_. For ``K = 1`` the ``T = 0`` state is
+the majority vote :math:`s_i = \operatorname{sign}\sum_a \eta_i^a` in both, with
+archetype overlap
+
+.. math::
+
+    m = (1 - d)\,[P(\textstyle\sum_a \chi^a > 0) - P(\sum_a \chi^a < 0)]
+    \xrightarrow{M\to\infty} (1 - d)\operatorname{erf}\bigl(1/\sqrt{2\rho}\bigr),
+    \qquad \rho = \frac{1 - r^2}{M r^2},
+
+the dataset entropy ``rho`` of [2]_ (ties, possible for even ``M``, give
+:math:`\operatorname{sign}(0) = 0`).
+
+References
+----------
+.. [1] E. Agliari, A. Barra, A. Galluzzi, F. Guerra, F. Moauro, "Multitasking
+   associative networks", Phys. Rev. Lett. 109, 268101 (2012), arXiv:1111.5191.
+.. [2] E. Agliari, A. Alessandrelli, A. Barra, F. Ricci-Tersenghi, "Parallel learning
+   by multitasking neural networks", J. Stat. Mech. (2023) 113401, arXiv:2308.04106.
+.. [3] E. Agliari, A. Barra, A. Galluzzi, M. Isopi, "Multitasking network with fast
+   noise", arXiv:1304.4488 (2013).
+.. [4] D. J. Amit, H. Gutfreund, H. Sompolinsky, "Spin-glass models of neural
+   networks", Phys. Rev. A 32, 1007 (1985).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from typing import NamedTuple
+
+import numpy as np
+from scipy import optimize, stats
+
+from theory._checks import check_param
+
+__all__ = [
+    "ParallelRegime",
+    "PhaseLines",
+    "Solutions",
+    "critical_temperature",
+    "dataset_entropy",
+    "example_normalisation",
+    "free_energy",
+    "global_minimum",
+    "hessian",
+    "hierarchical_state",
+    "hierarchical_threshold",
+    "is_stable",
+    "learned_solutions",
+    "majority_overlap",
+    "majority_overlap_limit",
+    "majority_state",
+    "onset_temperatures",
+    "parallel_regime",
+    "parallel_state",
+    "phase_lines",
+    "regime",
+    "self_consistency",
+    "solutions",
+]
+
+# 3^K configurations are enumerated exactly; K = 8 is 6561 of them.
+_K_MAX = 8
+# |h| below this is a tie at T = 0 (overlaps are O(1) sums of probabilities).
+_TIE = 1e-10
+# Stationary points: |grad f| below _CONVERGED; two are the same state within _SAME.
+_CONVERGED = 1e-11
+_SAME = 1e-7
+_DESCENT_STEPS = 400
+_NEWTON_STEPS = 40
+_RANDOM_STARTS = 24
+# Lattice probes of the T = 0 cells (see _probes_T0): spacing 1/L, at most ~_PROBES points.
+_PROBES = 6000
+
+
+class Solutions(NamedTuple):
+    """Solutions of the low-load self-consistency, canonical and sorted by free energy.
+
+    Attributes
+    ----------
+    m : ndarray of shape (S, K)
+        Mattis overlaps with the archetypes, m_1 >= m_2 >= ... >= 0.
+    n : ndarray of shape (S, K)
+        The self-consistency's order parameters: ``m`` itself for stored archetypes,
+        the overlaps with the normalised example means for learned couplings.
+    f : ndarray of shape (S,)
+        Free energy per spin (the energy at T = 0), ascending.
+    stable : ndarray of shape (S,), bool
+        Every Hessian eigenvalue positive (at T = 0: no tied field).
+    ground : int
+        Index of the global minimum of f (always 0: the list is sorted by f).
+    """
+
+    m: np.ndarray
+    n: np.ndarray
+    f: np.ndarray
+    stable: np.ndarray
+    ground: int
+
+
+class ParallelRegime(NamedTuple):
+    """Temperatures between which the parallel state is the global minimum (NaN: never)."""
+
+    T_low: float
+    T_high: float
+
+
+class PhaseLines(NamedTuple):
+    """Transition lines of the multitasking network over a grid of dilutions.
+
+    Attributes
+    ----------
+    d : ndarray of shape (D,)
+        Dilutions.
+    T_c : ndarray of shape (D,)
+        Paramagnetic transition, 1 - d.
+    T_onset : ndarray of shape (D, K)
+        Temperature at which level k switches on (column k - 1; column 0 is T_c).
+    T_parallel_low, T_parallel_high : ndarray of shape (D,)
+        The temperatures between which the parallel state is the global minimum (NaN
+        where it never is).
+    """
+
+    d: np.ndarray
+    T_c: np.ndarray
+    T_onset: np.ndarray
+    T_parallel_low: np.ndarray
+    T_parallel_high: np.ndarray
+
+
+# ---------------------------------------------------------------------------------
+# The law of one site's pattern entries, and the averages over it
+
+
+class _SiteLaw(NamedTuple):
+    """The joint law of the K entries a Hebbian network stores at one site.
+
+    ``v`` (C, K) are the stored entries, ``p`` (C,) their probabilities (all positive),
+    ``g`` (C, K) = E[xi | v], which turns an average of tanh into an archetype overlap.
+    """
+
+    v: np.ndarray
+    p: np.ndarray
+    g: np.ndarray
+
+
+def _product_law(values, probs, readout, K):
+    """K i.i.d. patterns with one-pattern law (values, probs, readout), zero atoms dropped."""
+    keep = probs > 0.0
+    values, probs, readout = values[keep], probs[keep], readout[keep]
+    index = np.array(list(itertools.product(range(values.size), repeat=K))).reshape(-1, K)
+    return _SiteLaw(values[index], np.prod(probs[index], axis=1), readout[index])
+
+
+@functools.lru_cache(maxsize=128)
+def _archetype_law(d, K):
+    """Archetypes: entries -1, 0, +1 with probabilities (1-d)/2, d, (1-d)/2."""
+    values = np.array([-1.0, 0.0, 1.0])
+    probs = np.array([0.5 * (1.0 - d), d, 0.5 * (1.0 - d)])
+    law = _product_law(values, probs, values, K)
+    return law._replace(g=law.v)  # the stored entries are the archetypes
+
+
+@functools.lru_cache(maxsize=128)
+def _example_law(d, K, M, r):
+    """Normalised example means: entries xi chi_bar / sqrt(R), chi_bar = (1/M) sum_a chi^a.
+
+    chi_bar = (2j - M)/M with j ~ Binomial(M, (1 + r)/2). Equal entries are merged, and
+    the readout is E[xi | entry] = sign(entry) (P(chi_bar = c) - P(chi_bar = -c)) /
+    (P(chi_bar = c) + P(chi_bar = -c)) at |entry| = c / sqrt(R).
+    """
+    q = 0.5 * (1.0 + r)
+    j = np.arange(M // 2 + 1, M + 1)  # the majority agrees with xi: chi_bar = c > 0
+    c = (2 * j - M) / M
+    right, wrong = stats.binom.pmf(j, M, q), stats.binom.pmf(M - j, M, q)
+    tie = stats.binom.pmf(M // 2, M, q) if M % 2 == 0 else 0.0
+    vote = np.divide(right - wrong, right + wrong, out=np.zeros_like(c), where=right + wrong > 0)
+    scale = 1.0 / math.sqrt(example_normalisation(M, r))
+    a = 1.0 - d
+    values = np.concatenate([-c[::-1], [0.0], c]) * scale
+    half = 0.5 * a * (right + wrong)
+    probs = np.concatenate([half[::-1], [d + a * tie], half])
+    readout = np.concatenate([-vote[::-1], [0.0], vote])
+    return _product_law(values, probs, readout, K)
+
+
+def _fields(law, n):
+    """h = n . v for every configuration: shape (..., C)."""
+    return n @ law.v.T
+
+
+def _sign(h):
+    """sign with sign(0) = 0, a tie being |h| <= _TIE."""
+    return np.where(np.abs(h) <= _TIE, 0.0, np.sign(h))
+
+
+def _response(h, beta):
+    """tanh(beta h), and its T = 0 limit sign(h)."""
+    return _sign(h) if math.isinf(beta) else np.tanh(beta * h)
+
+
+def _rhs(law, n, beta):
+    """<v tanh(beta n . v)>: the right-hand side of the self-consistency."""
+    return (_response(_fields(law, n), beta) * law.p) @ law.v
+
+
+def _readout(law, n, beta):
+    """<g tanh(beta n . v)> = <xi tanh(beta n . v)>: the archetype overlaps."""
+    return (_response(_fields(law, n), beta) * law.p) @ law.g
+
+
+def _free_energy(law, n, beta):
+    """f(n) = |n|^2 / 2 - (1/beta) <ln 2 cosh(beta n . v)>; at T = 0, |n|^2/2 - <|n . v|>."""
+    x = np.abs(_fields(law, n))
+    if math.isinf(beta):
+        return 0.5 * np.sum(n * n, axis=-1) - x @ law.p
+    log_2cosh = x + np.log1p(np.exp(-2.0 * beta * x)) / beta
+    return 0.5 * np.sum(n * n, axis=-1) - log_2cosh @ law.p
+
+
+def _sech2(x):
+    """sech^2 x, without overflow."""
+    e = np.exp(-2.0 * np.abs(x))
+    return 4.0 * e / (1.0 + e) ** 2
+
+
+def _hessian(law, n, beta):
+    """delta - beta <v v^T sech^2(beta n . v)>: shape (..., K, K), finite beta."""
+    w = beta * _sech2(beta * _fields(law, n)) * law.p
+    return np.eye(law.v.shape[1]) - np.einsum("...c,ck,cl->...kl", w, law.v, law.v)
+
+
+def _stable(law, n, beta):
+    """All Hessian eigenvalues positive; at T = 0, no tie among the configurations v != 0."""
+    if math.isinf(beta):
+        tied = (np.abs(_fields(law, n)) <= _TIE) & np.any(law.v != 0.0, axis=1)
+        return ~np.any(tied, axis=-1)
+    return np.linalg.eigvalsh(_hessian(law, n, beta))[..., 0] > 1e-12
+
+
+# ---------------------------------------------------------------------------------
+# Finding all solutions
+
+
+def _canonical(n):
+    """|n| sorted in decreasing order: the representative of the symmetry class."""
+    return -np.sort(-np.abs(n), axis=-1)
+
+
+def _distinct(n):
+    """The rows of n, dropping each that lies within _SAME of an earlier one."""
+    n = np.unique(n, axis=0)
+    near = np.max(np.abs(n[:, None, :] - n[None, :, :]), axis=-1) <= _SAME
+    return n[~np.any(np.tril(near, k=-1), axis=1)]
+
+
+def _starts(law, rng, extra=()):
+    """Starting points, in units of the largest overlap <|v|>.
+
+    m = 0, the uniform mixtures of the first j patterns, the `extra` ones and
+    _RANDOM_STARTS random canonical points drawn from `rng`.
+    """
+    K = law.v.shape[1]
+    scale = np.abs(law.v[:, 0]) @ law.p
+    uniform = np.tril(np.ones((K, K)))
+    random = _canonical(np.random.default_rng(rng).random((_RANDOM_STARTS, K)))
+    return scale * np.vstack([np.zeros((1, K)), uniform, *extra, random])
+
+
+def _descend(law, n, beta):
+    """Iterate n <- <v tanh(beta n . v)> until it stops moving.
+
+    This is the concave-convex procedure for f = |n|^2/2 - (convex): every step lowers f,
+    so it ends in a local minimum (a stable solution) or, at T = 0, a fixed point.
+    """
+    for _ in range(_DESCENT_STEPS):
+        new = _rhs(law, n, beta)
+        if np.max(np.abs(new - n)) < 0.1 * _CONVERGED:
+            return new
+        n = new
+    return n
+
+
+def _newton(law, n, beta):
+    """Newton's method on grad f = n - <v tanh(beta n . v)> = 0; rows that converge."""
+    step_cap = np.abs(law.v[:, 0]) @ law.p
+    for _ in range(_NEWTON_STEPS):
+        grad = n - _rhs(law, n, beta)
+        if np.max(np.abs(grad), initial=0.0) < _CONVERGED:
+            break
+        step = np.einsum("...kl,...l->...k", np.linalg.pinv(_hessian(law, n, beta)), grad)
+        size = np.max(np.abs(step), axis=-1, keepdims=True)
+        n = n - step * np.minimum(1.0, step_cap / np.maximum(size, 1e-300))
+    converged = np.max(np.abs(n - _rhs(law, n, beta)), axis=-1) < _CONVERGED
+    return n[converged]
+
+
+# Lattice spacing 1/L at which the probes meet every face (cell of every dimension) of the
+# arrangement of planes m . xi = 0 in the canonical chamber: 4, 12 and 100 faces for
+# K = 2, 3, 4 (found by counting the distinct sign vectors sign(m . xi) as L grows).
+_LATTICE = {1: 1, 2: 2, 3: 4, 4: 10}
+
+
+@functools.cache
+def _probes_T0(K):
+    """Canonical points t / L, t in {0, ..., L}^K sorted in decreasing order.
+
+    The T = 0 map is constant on each face of the arrangement of planes m . xi = 0, so
+    probes that meet every face see every value it takes, and with it every fixed point.
+    For K <= 4, L is the spacing that does (_LATTICE); for larger K the finest lattice
+    of at most _PROBES points, which misses some faces.
+    """
+    L = _LATTICE.get(K)
+    if L is None:
+        L = 1
+        while math.comb(L + 1 + K, K) <= _PROBES:
+            L += 1
+    t = np.array(list(itertools.combinations_with_replacement(range(L, -1, -1), K)), float)
+    return t / L
+
+
+def _stationary(law, beta, rng, extra=(), saddles=True):
+    """All solutions found from the starts, canonical and distinct (see `solutions`).
+
+    ``saddles=False`` keeps only the minima reached by descent (at T > 0).
+    """
+    starts = _starts(law, rng, extra)
+    if math.isinf(beta):
+        probes = np.vstack([starts, _probes_T0(law.v.shape[1])])
+        images = np.unique(_canonical(_rhs(law, probes, beta)), axis=0)
+        candidates = np.vstack([images, _descend(law, images, beta)])
+        fixed = np.max(np.abs(_rhs(law, candidates, beta) - candidates), axis=-1) < _CONVERGED
+        return _distinct(_canonical(candidates[fixed]))
+    minima = _descend(law, starts, beta)
+    found = _newton(law, np.vstack([minima, starts]) if saddles else minima, beta)
+    return _distinct(_canonical(found))
+
+
+def _solutions(law, beta, rng, extra=(), saddles=True):
+    """The Solutions of a site law at inverse temperature beta, sorted by free energy."""
+    n = _stationary(law, beta, rng, extra, saddles)
+    f = _free_energy(law, n, beta)
+    order = np.argsort(f, kind="stable")
+    n, f = n[order], f[order]
+    m = n if law.g is law.v else _readout(law, n, beta)
+    return Solutions(m, n, f, _stable(law, n, beta), 0)
+
+
+# ---------------------------------------------------------------------------------
+# Argument checks
+
+
+def _check_d(d):
+    return check_param("d", d, low=0.0, high=1.0, closed=(True, False))
+
+
+def _check_T(T):
+    return check_param("T", T, low=0.0)
+
+
+def _check_K(K):
+    return check_param("K", K, low=1, high=_K_MAX, integer=True)
+
+
+def _beta(T):
+    return math.inf if T == 0.0 else 1.0 / T
+
+
+def _check_m(m):
+    m = np.asarray(m, dtype=float)
+    if m.ndim == 0 or not 1 <= m.shape[-1] <= _K_MAX or not np.all(np.isfinite(m)):
+        raise ValueError(
+            f"m must be a finite array of shape (..., K) with 1 <= K <= {_K_MAX}; "
+            f"got shape {m.shape}"
+        )
+    return m
+
+
+# ---------------------------------------------------------------------------------
+# The low-load equations
+
+
+def self_consistency(m, d, T):
+    r"""Right-hand side of the low-load self-consistency, averaged exactly over 3^K sites.
+
+    .. math::
+
+        \Phi_\mu(m) = \langle \xi^\mu \tanh(\beta\, m\cdot\xi) \rangle_\xi,
+
+    and at ``T = 0`` :math:`\langle \xi^\mu \operatorname{sign}(m\cdot\xi)\rangle_\xi`
+    with sign(0) = 0 [1]_. A solution is a fixed point, ``m = Phi(m)``.
+
+    Parameters
+    ----------
+    m : array_like of shape (..., K)
+        Mattis overlaps, 1 <= K <= 8.
+    d : float
+        Dilution, 0 <= d < 1.
+    T : float
+        Temperature, T >= 0.
+
+    Returns
+    -------
+    ndarray of shape (..., K)
+
+    References
+    ----------
+    .. [1] Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 109, 268101 (2012).
+    """
+    m, d, T = _check_m(m), _check_d(d), _check_T(T)
+    return _rhs(_archetype_law(d, m.shape[-1]), m, _beta(T))
+
+
+def free_energy(m, d, T):
+    r"""Low-load free energy per spin, or at T = 0 the energy per spin.
+
+    .. math::
+
+        f(m) = \tfrac12 \textstyle\sum_\mu m_\mu^2
+               - \tfrac1\beta\langle \ln 2\cosh(\beta\, m\cdot\xi)\rangle_\xi,
+        \qquad
+        E(m) = \tfrac12 \textstyle\sum_\mu m_\mu^2 - \langle |m\cdot\xi|\rangle_\xi,
+
+    whose stationary points are the solutions of :func:`self_consistency` [1]_ [2]_.
+
+    Parameters
+    ----------
+    m : array_like of shape (..., K)
+        Mattis overlaps, 1 <= K <= 8.
+    d : float
+        Dilution, 0 <= d < 1.
+    T : float
+        Temperature, T >= 0.
+
+    Returns
+    -------
+    float or ndarray of shape (...)
+        ``-(1/2) sum m^2`` at any T = 0 fixed point.
+
+    References
+    ----------
+    .. [1] Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 109, 268101 (2012).
+    .. [2] Agliari, Barra, Galluzzi, Isopi, arXiv:1304.4488 (2013).
+    """
+    m, d, T = _check_m(m), _check_d(d), _check_T(T)
+    f = _free_energy(_archetype_law(d, m.shape[-1]), m, _beta(T))
+    return f if np.ndim(f) else float(f)
+
+
+def hessian(m, d, T):
+    r"""Hessian of the free energy, :math:`\delta_{\mu\nu} - \beta\langle \xi^\mu\xi^\nu
+    \operatorname{sech}^2(\beta\, m\cdot\xi)\rangle_\xi`.
+
+    Parameters
+    ----------
+    m : array_like of shape (..., K)
+        Mattis overlaps, 1 <= K <= 8.
+    d : float
+        Dilution, 0 <= d < 1.
+    T : float
+        Temperature, T > 0 (at T = 0 the energy is piecewise quadratic with unit
+        Hessian, and :func:`is_stable` tests for ties instead).
+
+    Returns
+    -------
+    ndarray of shape (..., K, K)
+    """
+    m, d = _check_m(m), _check_d(d)
+    T = check_param("T", T, low=0.0, closed=(False, True))
+    return _hessian(_archetype_law(d, m.shape[-1]), m, 1.0 / T)
+
+
+def is_stable(m, d, T):
+    """Whether a solution is a local minimum of the free energy.
+
+    At T > 0: every eigenvalue of :func:`hessian` positive. At T = 0: no configuration
+    xi != 0 has zero field ``m . xi`` (a tie puts the fixed point on a ridge of the
+    energy; without one the energy is locally a quadratic with unit Hessian).
+
+    Parameters
+    ----------
+    m : array_like of shape (..., K)
+        A solution (this function does not check that it solves the equations).
+    d : float
+        Dilution, 0 <= d < 1.
+    T : float
+        Temperature, T >= 0.
+
+    Returns
+    -------
+    bool or ndarray of shape (...), bool
+    """
+    m, d, T = _check_m(m), _check_d(d), _check_T(T)
+    stable = _stable(_archetype_law(d, m.shape[-1]), m, _beta(T))
+    return stable if np.ndim(stable) else bool(stable)
+
+
+def solutions(d, T, K, *, rng=0):
+    """All solutions of the low-load self-consistency, classified, ground state first.
+
+    At T > 0 the solver starts from m = 0, from the uniform mixtures of the first j
+    patterns (j = 1..K), from the hierarchical state and from 24 random canonical points
+    drawn from ``rng``; it descends from each by iterating m <- Phi(m) (the
+    concave-convex procedure for f = |m|^2/2 - a convex function: every step lowers f)
+    and runs Newton's method both from the starts (finding saddles too) and from the
+    minima reached. At T = 0 the map Phi is constant on the
+    faces (cells of every dimension) cut out by the planes m . xi = 0; it is evaluated
+    on the starts and on lattice points that meet every face (checked for K <= 4, so
+    that the list is then complete), and every image that Phi maps to itself is a fixed
+    point. Solutions are deduplicated up to permutations and sign flips and given in
+    the form m_1 >= ... >= m_K >= 0.
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+    T : float
+        Temperature, T >= 0.
+    K : int
+        Number of patterns, 1 <= K <= 8.
+    rng : int, numpy.random.Generator or None, default=0
+        Seeds the random starts (the only draws).
+
+    Returns
+    -------
+    Solutions
+        ``m`` (S, K), ``f`` (S,) ascending, ``stable`` (S,), ``ground`` = 0; ``n`` = ``m``.
+
+    References
+    ----------
+    .. [1] Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 109, 268101 (2012).
+    .. [2] Agliari, Barra, Galluzzi, Isopi, arXiv:1304.4488 (2013).
+    """
+    d, T, K = _check_d(d), _check_T(T), _check_K(K)
+    return _archetype_solutions(d, T, K, rng)
+
+
+def _archetype_solutions(d, T, K, rng, saddles=True):
+    """`solutions` on checked arguments, the hierarchical state among the starts."""
+    hierarchy = d ** np.arange(K)[None, :]
+    return _solutions(_archetype_law(d, K), _beta(T), rng, extra=(hierarchy,), saddles=saddles)
+
+
+def global_minimum(d, T, K):
+    """Overlaps of the global minimum of the free energy, over a grid of (d, T).
+
+    At T > 0 only the minima reached by descent from the starts of :func:`solutions`
+    (with its default seed) are compared, which is faster than finding every saddle; at
+    T = 0 every fixed point is.
+
+    Parameters
+    ----------
+    d : array_like
+        Dilutions, 0 <= d < 1.
+    T : array_like
+        Temperatures, T >= 0, broadcast against ``d``.
+    K : int
+        Number of patterns, 1 <= K <= 8.
+
+    Returns
+    -------
+    ndarray of shape broadcast(d, T).shape + (K,)
+        Canonical overlaps m_1 >= ... >= m_K >= 0.
+    """
+    K = _check_K(K)
+    d, T = np.broadcast_arrays(np.asarray(d, dtype=float), np.asarray(T, dtype=float))
+    out = np.empty((*d.shape, K))
+    for index in np.ndindex(d.shape):
+        d_i, T_i = _check_d(d[index].item()), _check_T(T[index].item())
+        out[index] = _archetype_solutions(d_i, T_i, K, 0, saddles=False).m[0]
+    return out
+
+
+def regime(m, *, atol=1e-6):
+    """Name the retrieval regime of canonical overlaps m_1 >= ... >= m_K >= 0.
+
+    ``"paramagnetic"`` (all zero), ``"pure"`` (one nonzero), ``"parallel"`` (all K
+    equal and nonzero), ``"hierarchical"`` (at least two nonzero, each above the sum
+    of all below it: m_k > m_{k+1} + ... + m_K, the signal-to-noise condition of the
+    hierarchical state), else ``"mixture"``.
+
+    Parameters
+    ----------
+    m : array_like of shape (..., K)
+        Canonical overlaps, e.g. from :func:`global_minimum`.
+    atol : float, default=1e-6
+        Overlaps below atol are zero; overlaps within atol are equal.
+
+    Returns
+    -------
+    str or ndarray of shape (...), str
+    """
+    m = _check_m(m)
+    atol = check_param("atol", atol, low=0.0, closed=(False, True))
+    on = m > atol
+    count = on.sum(axis=-1)
+    equal = np.all(np.abs(m - m[..., :1]) <= atol, axis=-1)
+    below = np.cumsum(m[..., ::-1], axis=-1)[..., ::-1] - m  # sum_{l > k} m_l
+    dominant = np.all(~on[..., :-1] | (m[..., :-1] > below[..., :-1] + atol), axis=-1)
+    labels = np.select(
+        [count == 0, count == 1, equal & (m.shape[-1] > 1), dominant],
+        ["paramagnetic", "pure", "parallel", "hierarchical"],
+        "mixture",
+    )
+    return labels if labels.ndim else str(labels)
+
+
+# ---------------------------------------------------------------------------------
+# Zero temperature
+
+
+def hierarchical_state(d, K):
+    """The hierarchical T = 0 state, m_k = (1 - d) d^(k - 1) [1]_.
+
+    A (stable) fixed point of the T = 0 self-consistency iff d < d_K
+    (:func:`hierarchical_threshold`); its energy is -(1/2) sum m_k^2.
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+    K : int
+        Number of patterns, K >= 1.
+
+    Returns
+    -------
+    ndarray of shape (K,)
+
+    References
+    ----------
+    .. [1] Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 109, 268101 (2012), and
+       Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
+    """
+    d, K = _check_d(d), check_param("K", K, low=1, integer=True)
+    return (1.0 - d) * d ** np.arange(K)
+
+
+def hierarchical_threshold(K):
+    r"""Largest dilution d_K at which the hierarchical state is a T = 0 fixed point.
+
+    Signal to noise (module docstring): the state is a fixed point iff
+    :math:`m_k > \sum_{l>k} m_l` for every level, which for
+    :math:`m_k = (1-d)d^{k-1}` is :math:`\sum_{j=1}^{K-1} d^j < 1`. So
+    ``d_1 = d_2 = 1`` (every d < 1), ``d_3 = (sqrt(5) - 1)/2``, ``d_4 = 0.54369``
+    (the inverse of the tribonacci constant), decreasing to 1/2.
+
+    Parameters
+    ----------
+    K : int
+        Number of patterns, K >= 1.
+
+    Returns
+    -------
+    float
+    """
+    K = check_param("K", K, low=1, integer=True)
+    if K <= 2:
+        return 1.0
+    return optimize.brentq(lambda d: np.sum(d ** np.arange(1, K)) - 1.0, 0.5, 1.0, xtol=1e-15)
+
+
+def majority_state(d):
+    r"""The K = 3 majority state at T = 0, the ground state for d > (1 + 2 sqrt 2)/7.
+
+    Where :math:`m_1 < m_2 + m_3` a site with three non-blank entries follows their
+    majority and one with two follows the higher-ranked pattern, so with ``a = 1 - d``
+
+    .. math::
+
+        m = a\,\bigl(1 - \tfrac{a^2}{2},\; d + \tfrac{a^2}{2},\; d^2 + \tfrac{a^2}{2}\bigr),
+
+    a stable fixed point for every d (module docstring); its energy
+    ``-(1/2) sum m^2`` is below the hierarchical state's iff 7 d^2 - 2 d - 1 > 0.
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+
+    Returns
+    -------
+    ndarray of shape (3,)
+    """
+    d = _check_d(d)
+    a = 1.0 - d
+    return a * np.array([1.0 - a * a / 2.0, d + a * a / 2.0, d * d + a * a / 2.0])
+
+
+# ---------------------------------------------------------------------------------
+# Finite temperature
+
+
+def critical_temperature(d):
+    """Paramagnetic transition T_c = 1 - d, where beta (1 - d) = 1 linearises Phi [1]_.
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [1] Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 109, 268101 (2012).
+    """
+    return 1.0 - _check_d(d)
+
+
+@functools.lru_cache(maxsize=128)
+def _sum_law(d, K):
+    """The law of S = xi^1 + ... + xi^K, by the numbers of +1 and -1 entries.
+
+    Rows (E[xi^1 | counts], E[(xi^1)^2 | counts], S, probability of the counts).
+    """
+    a = 1.0 - d
+    rows = []
+    for plus, minus in itertools.product(range(K + 1), repeat=2):
+        if plus + minus <= K:
+            weight = math.factorial(K) / (
+                math.factorial(plus) * math.factorial(minus) * math.factorial(K - plus - minus)
+            )
+            p = weight * (a / 2) ** (plus + minus) * d ** (K - plus - minus)
+            rows.append(((plus - minus) / K, (plus + minus) / K, plus - minus, p))
+    return np.array(rows)
+
+
+def _parallel_amplitude(d, K, beta):
+    """Root m > 0 of m = <xi^1 tanh(beta m S)>, S = sum_nu xi^nu (0 if none)."""
+    xi1, _, S, p = _sum_law(d, K).T
+    if math.isinf(beta):
+        return float(np.sum(p * xi1 * np.sign(S)))
+    if beta * (1.0 - d) <= 1.0:
+        return 0.0
+    gap = lambda m: np.sum(p * xi1 * np.tanh(beta * m * S)) - m  # noqa: E731
+    return optimize.brentq(gap, 1e-300, 1.0 - d, xtol=1e-15, rtol=1e-14)
+
+
+def parallel_state(d, T, K):
+    r"""Amplitude of the parallel state m_1 = ... = m_K = m.
+
+    The nonzero root of :math:`m = \langle \xi^1\tanh(\beta m\sum_\nu\xi^\nu)\rangle`
+    (0 at and above T_c = 1 - d). At T = 0 it is
+    :math:`(1-d)\langle\operatorname{sign}(1 + \xi^2 + \dots + \xi^K)\rangle`, e.g.
+    ``(1 - d)(1 + d)/2`` for K = 2 and ``(1 - d)(1 + d^2)/2`` for K = 3; for d > 0 it
+    then has ties and is unstable.
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+    T : float
+        Temperature, T >= 0.
+    K : int
+        Number of patterns, 1 <= K <= 8.
+
+    Returns
+    -------
+    float
+    """
+    d, T, K = _check_d(d), _check_T(T), _check_K(K)
+    return _parallel_amplitude(d, K, _beta(T))
+
+
+def _parallel_transverse(d, K, T):
+    """Transverse Hessian eigenvalue of the parallel state, 1 - beta <(xi1^2 - xi1 xi2) sech^2>."""
+    beta = 1.0 / T
+    m = _parallel_amplitude(d, K, beta)
+    _, xi1_sq, S, p = _sum_law(d, K).T
+    # E[xi^1 xi^2 | plus, minus] = ((plus - minus)^2 - (plus + minus)) / (K (K - 1))
+    xi1_xi2 = (S * S - K * xi1_sq) / (K * (K - 1))
+    return 1.0 - beta * np.sum(p * (xi1_sq - xi1_xi2) * _sech2(beta * m * S))
+
+
+def _sign_changes(g, Ts):
+    """g on the grid Ts, and its roots between grid points where it changes sign.
+
+    Each root (refined by brentq) comes with whether g is positive after it, along Ts.
+    """
+    values = np.array([g(T) for T in Ts])
+    roots = []
+    for i in np.flatnonzero((values[:-1] > 0.0) != (values[1:] > 0.0)):
+        roots.append((optimize.brentq(g, Ts[i + 1], Ts[i], xtol=1e-13), values[i + 1] > 0.0))
+    return values, roots
+
+
+def _is_parallel_ground(d, K, T):
+    """Whether the global minimum at (d, T) is the parallel state."""
+    return regime(_archetype_solutions(d, T, K, 0, saddles=False).m[0]) == "parallel"
+
+
+def parallel_regime(d, K):
+    """Where the parallel state m_1 = ... = m_K is the global minimum of the free energy.
+
+    The parallel state (:func:`parallel_state`) is a local minimum where its transverse
+    Hessian eigenvalue, 1 - beta <((xi^1)^2 - xi^1 xi^2) sech^2(beta m sum xi)>, is
+    positive: on a window of T whose ends are found on a grid and refined by brentq. For
+    d > 2/3 the window opens at T_c = 1 - d (the quartic term of f, module docstring);
+    for d a little below 2/3 it opens lower. Near either end another state can be lower
+    in f (a first-order transition), so each end is then moved inwards, by bisection on
+    the global minimum (:func:`global_minimum`), to where the parallel state wins.
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+    K : int
+        Number of patterns, 2 <= K <= 8.
+
+    Returns
+    -------
+    ParallelRegime
+        ``T_low < T_high <= 1 - d``, both NaN where the parallel state is never the
+        global minimum.
+    """
+    d, K = _check_d(d), check_param("K", K, low=2, high=_K_MAX, integer=True)
+    T_c = 1.0 - d
+    Ts = T_c * np.geomspace(1.0 - 1e-6, 1e-6, 200)
+    values, roots = _sign_changes(lambda T: _parallel_transverse(d, K, T), Ts)
+    at_T_c = values[0] > 0.0  # the quartic term makes the parallel state the minimum there
+    if at_T_c:
+        roots.insert(0, (T_c, True))
+    if not roots or not roots[0][1]:
+        return ParallelRegime(math.nan, math.nan)
+    high = roots[0][0]
+    low = roots[1][0] if len(roots) > 1 else 0.0
+    inside = np.linspace(high, low, 9)[1:-1]
+    wins = [T for T in inside if _is_parallel_ground(d, K, T)]
+    if not wins:
+        return ParallelRegime(math.nan, math.nan)
+
+    def margin(T):
+        return 1.0 if _is_parallel_ground(d, K, T) else -1.0
+
+    if not at_T_c and not _is_parallel_ground(d, K, high * (1.0 - 1e-6)):
+        high = optimize.bisect(margin, wins[0], high * (1.0 - 1e-6), xtol=1e-10)
+    if low > 0.0 and not _is_parallel_ground(d, K, low * (1.0 + 1e-6)):
+        low = optimize.bisect(margin, low * (1.0 + 1e-6), wins[-1], xtol=1e-10)
+    return ParallelRegime(low, high)
+
+
+def _empty_eigenvalue(law, n, beta):
+    """Hessian along an empty pattern at state n: 1 - beta (1 - d) <sech^2(beta n . xi)>."""
+    a = np.abs(law.v[:, 0]) @ law.p
+    return 1.0 - beta * a * (_sech2(beta * _fields(law, n)) @ law.p)
+
+
+def _best_with(d, k, T):
+    """Hessian along a (k+1)-th pattern at the best state that uses k patterns."""
+    best = _archetype_solutions(d, T, k, 0, saddles=False).n[0]
+    return _empty_eigenvalue(_archetype_law(d, k), best, 1.0 / T)
+
+
+def onset_temperatures(d, K):
+    """Temperatures at which the levels of the hierarchy switch on.
+
+    Level 1 switches on at T_c = 1 - d. Level k + 1 switches on where the best state
+    with k condensed patterns (the global minimum of f restricted to them) becomes
+    unstable along an empty pattern, where 1 - beta (1 - d) <sech^2(beta m . xi)>
+    first vanishes below T_k (a grid of T, then brentq). Below that temperature the
+    global minimum has at least k + 1 condensed patterns; above it the best k-pattern
+    state is a local minimum, and the global one unless a first-order transition to more
+    patterns comes first (near d = 2/3: at d = 0.65, K = 4, the parallel state takes
+    over at T = 0.2812, above T_4 = 0.2734; see :func:`parallel_regime`). For small d,
+    T_k -> (1 - d) d^(k-1): a level switches on at a temperature equal to its T = 0
+    overlap, because only the sites where all higher levels are blank (a fraction
+    d^(k-1)) feel no field from them.
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+    K : int
+        Number of patterns, 1 <= K <= 8.
+
+    Returns
+    -------
+    ndarray of shape (K,)
+        T_1 = T_c >= T_2 >= ... ; T_(k+1) = T_k where level k + 1 switches on together
+        with level k (every level when d > 2/3: the parallel state), NaN where it never
+        does (d = 0: the Hopfield pure state is the global minimum down to T = 0).
+    """
+    d, K = _check_d(d), _check_K(K)
+    onset = np.full(K, math.nan)
+    onset[0] = 1.0 - d
+    for k in range(1, K if d > 0.0 else 1):
+        top = onset[k - 1] * (1.0 - 1e-4)
+        Ts = top * np.geomspace(1.0, 1e-2 * d, 24)  # for small d, T_(k+1) / T_k -> d
+        values, roots = _sign_changes(lambda T, k=k: _best_with(d, k, T), Ts)
+        if values[0] <= 0.0:
+            onset[k] = onset[k - 1]
+        elif roots:
+            onset[k] = roots[0][0]
+        else:
+            break
+    return onset
+
+
+def phase_lines(d, K):
+    """The transition lines of the multitasking network over a grid of dilutions.
+
+    Parameters
+    ----------
+    d : array_like of shape (D,)
+        Dilutions, 0 <= d < 1.
+    K : int
+        Number of patterns, 2 <= K <= 8.
+
+    Returns
+    -------
+    PhaseLines
+        ``T_c`` (:func:`critical_temperature`), ``T_onset`` (:func:`onset_temperatures`,
+        one row per d), ``T_parallel_low`` and ``T_parallel_high``
+        (:func:`parallel_regime`).
+    """
+    K = check_param("K", K, low=2, high=_K_MAX, integer=True)
+    d = np.atleast_1d(np.asarray(d, dtype=float))
+    parallel = np.array([parallel_regime(x, K) for x in d]).reshape(d.size, 2)
+    return PhaseLines(
+        d,
+        np.array([critical_temperature(x) for x in d]),
+        np.array([onset_temperatures(x, K) for x in d]).reshape(d.size, K),
+        parallel[:, 0],
+        parallel[:, 1],
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Learning from examples
+
+
+def _check_M(M):
+    return check_param("M", M, low=1, integer=True)
+
+
+def _check_r(r):
+    return check_param("r", r, low=0.0, high=1.0)
+
+
+def dataset_entropy(M, r):
+    """Dataset entropy rho = (1 - r^2) / (M r^2) [1]_ (infinite at r = 0).
+
+    Parameters
+    ----------
+    M : int
+        Examples per archetype, M >= 1.
+    r : float
+        Quality of the examples, 0 <= r <= 1.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [1] Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
+    """
+    M, r = _check_M(M), _check_r(r)
+    return math.inf if r == 0.0 else (1.0 - r * r) / (M * r * r)
+
+
+def example_normalisation(M, r):
+    """Coupling normalisation R = r^2 + (1 - r^2)/M = E[chi_bar^2] [1]_.
+
+    Parameters
+    ----------
+    M : int
+        Examples per archetype, M >= 1.
+    r : float
+        Quality of the examples, 0 <= r <= 1.
+
+    Returns
+    -------
+    float
+        ``r^2 (1 + rho)``.
+
+    References
+    ----------
+    .. [1] Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
+    """
+    M, r = _check_M(M), _check_r(r)
+    return r * r + (1.0 - r * r) / M
+
+
+def majority_overlap(d, M, r):
+    r"""Archetype overlap at T = 0 for K = 1: the majority vote of M examples, exactly.
+
+    Both protocols' T = 0 state is :math:`s_i = \operatorname{sign}\sum_a \eta_i^a =
+    \xi_i \operatorname{sign}\sum_a\chi_i^a` on non-blank sites, a tie (even M) or a
+    blank site giving a random spin; so
+
+    .. math::
+
+        m = (1 - d)\,[P(j > M/2) - P(j < M/2)], \qquad j \sim \mathrm{Bin}(M, (1+r)/2),
+
+    ``j`` being the number of examples that agree with the archetype.
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+    M : int
+        Examples per archetype, M >= 1.
+    r : float
+        Quality of the examples, 0 <= r <= 1.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [1] Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
+    """
+    d, M, r = _check_d(d), _check_M(M), _check_r(r)
+    q = 0.5 * (1.0 + r)
+    right = stats.binom.sf(M // 2, M, q)  # j > M/2
+    wrong = stats.binom.cdf((M - 1) // 2, M, q)  # j < M/2
+    return (1.0 - d) * float(right - wrong)
+
+
+def majority_overlap_limit(d, rho):
+    """Large-M limit of :func:`majority_overlap` at fixed rho: (1 - d) erf(1/sqrt(2 rho)).
+
+    By the central limit theorem sum_a chi^a / M = r (1 + sqrt(rho) z), z ~ N(0, 1), and
+    P(1 + sqrt(rho) z > 0) - P(< 0) = erf(1/sqrt(2 rho)) [1]_.
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+    rho : float
+        Dataset entropy, rho >= 0 (:func:`dataset_entropy`).
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [1] Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
+    """
+    d, rho = _check_d(d), check_param("rho", rho, low=0.0)
+    return (1.0 - d) * (1.0 if rho == 0.0 else math.erf(1.0 / math.sqrt(2.0 * rho)))
+
+
+def learned_solutions(d, T, K, M, r, *, rng=0):
+    r"""Solutions of the low-load theory of a network that learned from M examples.
+
+    Supervised and unsupervised couplings (module docstring) share the self-consistency
+
+    .. math::
+
+        n_\mu = \langle v^\mu \tanh(\beta\, n\cdot v)\rangle, \qquad
+        m_\mu = \langle \xi^\mu \tanh(\beta\, n\cdot v)\rangle, \qquad
+        v^\mu = \xi^\mu \bar\chi^\mu / \sqrt R,
+
+    averaged exactly over the binomial law of :math:`\bar\chi = \frac1M\sum_a\chi^a`
+    [1]_; the free energy is that of :func:`free_energy` with ``v`` for ``xi``. With
+    r = 1 (perfect examples) it is the archetype theory, :func:`solutions`; with K = 1
+    and T = 0 the ground state has ``m`` = :func:`majority_overlap`. The solver is that
+    of :func:`solutions`; at T = 0 its lattice probes are checked to meet every face only
+    for the archetypes' planes, so with examples the list may miss states.
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+    T : float
+        Temperature, T >= 0.
+    K : int
+        Number of archetypes, 1 <= K <= 8 ((M + 2)^K site configurations are summed).
+    M : int
+        Examples per archetype, M >= 1.
+    r : float
+        Quality of the examples, 0 <= r <= 1.
+    rng : int, numpy.random.Generator or None, default=0
+        Seeds the random starts.
+
+    Returns
+    -------
+    Solutions
+        ``m`` the archetype overlaps, ``n`` the overlaps with the normalised example
+        means, sorted by free energy (ground state first).
+
+    References
+    ----------
+    .. [1] Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
+    """
+    d, T, K = _check_d(d), _check_T(T), _check_K(K)
+    M, r = _check_M(M), _check_r(r)
+    return _solutions(_example_law(d, K, M, r), _beta(T), rng)
