@@ -5,6 +5,7 @@ import pytest
 
 from assoc import patterns
 from assoc.models import ExampleRecall, Multitask, hebb
+from theory import multitask as mt
 
 
 @pytest.mark.parametrize("K", [2, 3])
@@ -17,7 +18,7 @@ def test_zero_T_hierarchical_state_from_random_starts(K):
     xi = patterns.diluted_spins(K, N, d, rng=K)
     r = Multitask(N).store(xi).recall(patterns.random_spins(B, N, rng=5), rng=6)
     m = -np.sort(-np.abs(r.m), axis=1)
-    want = (1 - d) * d ** np.arange(K)
+    want = mt.hierarchical_state(d, K)
     tolerance = 4 * m.std(axis=0, ddof=1) / np.sqrt(B) + 2 / np.sqrt(N)
     np.testing.assert_array_less(np.abs(m.mean(axis=0) - want), tolerance)
 
@@ -87,3 +88,64 @@ def test_bad_examples_are_rejected():
         net.learn(eta, r=0.5, xi=np.ones((3, 20), np.int8))
     with pytest.raises(ValueError, match="cue must be an array with entries in"):
         Multitask(20).store(eta[:, 0]).recall(np.zeros(20, np.int8))
+
+
+def _hierarchical_configuration(xi, rng):
+    """s_i = sign of the first pattern that is not blank at i (random where all are)."""
+    s = patterns.random_spins(1, xi.shape[1], rng=rng)[0]
+    for x in xi[::-1]:
+        s = np.where(x != 0, x, s)
+    return s.astype(np.int8)
+
+
+def test_K3_hierarchy_is_left_beyond_its_stability_threshold():
+    # theory.multitask: the hierarchical state is a T = 0 fixed point iff d + d^2 < 1
+    # (d < 0.618 for K = 3); beyond, the network moves to the majority state
+    # a (1 - a^2/2, d + a^2/2, d^2 + a^2/2), a = 1 - d. Started in the hierarchical
+    # configuration at N = 40000 (overlap noise ~ 1/sqrt(N) = 0.005): at d = 0.45 it stays;
+    # at d = 0.65 it leaves by ~0.02 and lands on the majority state.
+    N, noise = 40_000, 3 / np.sqrt(40_000)
+    for d in (0.45, 0.65):
+        xi = patterns.diluted_spins(3, N, d, rng=3)
+        s = _hierarchical_configuration(xi, rng=4)
+        r = Multitask(N).store(xi).recall(s, rng=5)
+        moved = np.abs(r.m - patterns.overlap(xi, s)).max()
+        if d < mt.hierarchical_threshold(3):
+            assert moved < noise
+        else:
+            assert moved > noise
+            np.testing.assert_allclose(r.m, mt.majority_state(d), atol=noise)
+
+
+def test_glauber_overlaps_match_the_global_minimum_at_finite_T():
+    # K = 2, d = 0.3, T = 0.1: theory.multitask's global minimum of the low-load free
+    # energy (exact enumeration). Time averages over 300 sweeps of B = 4 replicas at
+    # N = 4000; tolerance 4 standard errors over replicas plus 2/sqrt(N) for finite N.
+    K, d, T, N, B = 2, 0.3, 0.1, 4000, 4
+    xi = patterns.diluted_spins(K, N, d, rng=7)
+    s = np.stack([_hierarchical_configuration(xi, rng=b) for b in range(B)])
+    r = Multitask(N, T=T).store(xi).recall(s, sweeps=300, equilibrate=50, rng=8)
+    m = -np.sort(-np.abs(r.m_mean), axis=1)
+    want = mt.global_minimum(d, T, K)
+    tolerance = 4 * m.std(axis=0, ddof=1) / np.sqrt(B) + 2 / np.sqrt(N)
+    np.testing.assert_array_less(np.abs(m.mean(axis=0) - want), tolerance)
+
+
+@pytest.mark.parametrize(("supervised", "M"), [(True, 3), (True, 8), (False, 8), (False, 16)])
+def test_learning_one_archetype_matches_the_exact_majority_vote(supervised, M):
+    # K = 1 at T = 0: the network ends at +-sign(sum_a eta^a), whose overlap with the
+    # archetype is the binomial majority vote of theory.multitask (Agliari et al. 2023).
+    # Over S networks the standard error is sqrt(var / (S N)); 5 of them for tolerance.
+    # Unsupervised, the M examples are themselves attractors until they are numerous
+    # enough to merge into the archetype (at M = 3, r = 0.4 the network still retrieves
+    # single examples, m ~ r (1 - d)): the test takes M in the learning regime.
+    N, d, r, S = 4000, 0.2, 0.4, 6
+    rng = np.random.default_rng(M)
+    m = []
+    for _ in range(S):
+        xi = patterns.diluted_spins(1, N, d, rng=rng)
+        eta = patterns.noisy_examples(xi, M, r, rng=rng)
+        net = Multitask(N).learn(eta, r=r, supervised=supervised, xi=xi)
+        m.append(abs(net.recall(patterns.random_spins(1, N, rng=rng)[0], rng=rng).m[0]))
+    want = mt.majority_overlap(d, M, r)
+    assert abs(np.mean(m) - want) < 5 * np.sqrt((1 - d) / (S * N))
