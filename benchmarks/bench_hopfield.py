@@ -99,6 +99,15 @@ def bench(engine, xi, bandwidth, rng):
         accept=flips[0] / (C * N),
         ratio_bound=t_glauber / (flips[0] * row),
     )
+
+    # the same on two replicas at once, one per core (the batch kernel)
+    u2, z2 = np.concatenate([u, u]), np.concatenate([z, z])
+    s = np.concatenate([xi[:1], xi[:1]])
+    kept = engine.start(s)
+    t_two, _ = _timed(
+        lambda: engine.sweeps(s, kept, u2, z2, np.zeros((2, N)), C, False, np.ones(2, bool))
+    )
+    glauber["two_replicas"] = 2 * C * N / t_two
     return zero, glauber
 
 
@@ -151,7 +160,13 @@ def main():
                 f" {glauber['updates'] / numpy_glauber_rate:8.0f} {glauber['ratio_bound']:11.2f}"
                 f" {glauber['with_draws'] / numpy_glauber_rate:17.0f}"
             )
+            print(
+                f"{N:6d} {name:>9} {'2 repl.':>8} {glauber['two_replicas']:10.3g}"
+                f" {glauber['two_replicas'] / N:9.0f} {'':>7}"
+                f" {glauber['two_replicas'] / numpy_glauber_rate:8.0f}"
+            )
     print(
+        "\n2 repl.: Glauber on two replicas at once (one per core), updates/s of both together."
         "\nx NumPy: updates/s over a NumPy loop doing one row dot product J[i] @ s per update"
         " (+draws: with the time to draw the sites and thresholds from the Generator)."
         "\ntime/bound: kernel time over the time to stream one row of J (4N bytes) from memory"

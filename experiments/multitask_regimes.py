@@ -25,14 +25,14 @@ QUICK = dict(
     sweeps=100,
 )
 FULL = dict(
-    N=10000,
+    N=4000,
     K=(2, 3, 4),
     d=np.round(np.arange(0.05, 0.951, 0.05), 2),
     T=(0.0, 0.05, 0.1, 0.2),
-    samples=4,
-    starts=16,
-    equilibrate=200,
-    sweeps=400,
+    samples=3,
+    starts=8,
+    equilibrate=100,
+    sweeps=200,
 )
 K_MAX = 4
 REGIMES = ("paramagnetic", "pure", "hierarchical", "parallel", "mixture")
