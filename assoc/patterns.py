@@ -12,19 +12,30 @@ random spins           :func:`random_spins`                     int8 in {-1, +1}
 biased spins           :func:`biased_spins`                     int8 in {-1, +1}
 diluted spins          :func:`diluted_spins`                    int8 in {-1, 0, +1}
 SDRs (w of n active)   :func:`sdr`                              bool
+SDRs as index arrays   :func:`sdr_indices`                      int64 (P, a)
+SDRs as packed words   :func:`pack_sdr`                         uint64 (P, ceil(n/64))
 Gaussian               :func:`gaussian`                         float32
 spherical              :func:`spherical`                        float32
 noisy examples         :func:`noisy_examples`                   int8
 =====================  =======================================  ======================
+
+SDRs (sparse distributed representations) come in three forms that convert into one
+another: bool arrays (:func:`sdr`), index arrays of the active cells
+(:func:`sdr_indices`) and bit-packed uint64 words (:func:`pack_sdr`,
+:func:`unpack_sdr`), whose overlaps a popcount kernel computes (:func:`sdr_overlap`).
+The SDR section at the end of this module lists them.
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
+from ._kernels import sdr as _sdr
 from ._validation import as_generator, check_array, check_int, check_real, check_spins, fail
 
 __all__ = [
+    "active_bits",
     "add_noise",
     "biased_spins",
     "diluted_spins",
@@ -33,10 +44,20 @@ __all__ = [
     "hamming",
     "mask",
     "noisy_examples",
+    "occlude",
     "overlap",
+    "pack_sdr",
     "random_spins",
     "sdr",
+    "sdr_index_overlap",
+    "sdr_indices",
+    "sdr_match",
+    "sdr_noise",
+    "sdr_overlap",
+    "sdr_subsample",
+    "sdr_union",
     "spherical",
+    "unpack_sdr",
 ]
 
 
@@ -169,6 +190,22 @@ def mask(s, fraction, *, rng=None):
     return out
 
 
+def occlude(s, fraction, *, value=0):
+    """Set the last round(fraction * N) entries of each state to ``value``: a contiguous
+    block, such as the lower part of an image stored row by row (``fraction=0.5``: the
+    half-masked cue). ``value`` must be representable in the dtype of s (for spins: -1 or
+    +1 keeps a valid state). Returns a new array.
+    """
+    check_array("s", s, ndim=(1, 2), kinds="if")
+    fraction = check_real("fraction", fraction, low=0.0, high=1.0)
+    value = check_real("value", value)
+    if np.asarray(value).astype(s.dtype) != value:
+        fail("value", f"representable in the dtype of s ({s.dtype})", value)
+    out = s.copy()
+    out[..., s.shape[-1] - round(fraction * s.shape[-1]) :] = value
+    return out
+
+
 def add_noise(x, sigma, *, rng=None):
     """x + N(0, sigma^2) noise, entrywise, for continuous states; keeps x's float dtype."""
     check_array("x", x, ndim=(1, 2), kinds="f")
@@ -221,3 +258,385 @@ def _choose_entries(shape, fraction, rng):
         return np.zeros(shape, dtype=bool)
     threshold = np.partition(keys, k - 1, axis=-1)[..., k - 1 : k]
     return keys <= threshold
+
+
+# =====================================================================================
+# SDRs: index arrays and bit-packed words
+#
+# Stable names, built on by other models: sdr_indices, pack_sdr, unpack_sdr,
+# sdr_overlap, sdr_index_overlap, sdr_match, sdr_union, sdr_noise, sdr_subsample,
+# active_bits; the kernels of assoc._kernels.sdr (overlaps, pack, unpack, sample,
+# replace, first_repeat, active_bits, and the inline _popcount and _and_count); the
+# checks _check_indices and _check_words.
+#
+# An SDR of n cells with a of them active (the papers' w; ``sdr`` above calls it w) is
+#
+# - an index array: the a active cells, distinct, in range(n); a batch is (P, a);
+# - bit-packed words: W = ceil(n / 64) uint64, cell i is bit i % 64 of word i // 64; a
+#   batch is (P, W). Packed words also hold sets of any size, such as unions;
+# - a bool array (P, n), as ``sdr`` makes it.
+#
+# pack_sdr turns indices or bools into words, unpack_sdr words into indices.
+# =====================================================================================
+
+
+def sdr_indices(P, n, a, *, rng=None):
+    """P random SDRs of n cells with exactly a active, as index arrays.
+
+    Every set of a cells is equally likely (Floyd's algorithm on a uniforms per SDR,
+    drawn from ``rng``); the time grows as P a log a, not with n.
+
+    Parameters
+    ----------
+    P : int
+        Number of SDRs, P >= 1.
+    n : int
+        Number of cells, n >= 1.
+    a : int
+        Active cells per SDR, 0 <= a <= n.
+    rng : None, int, SeedSequence or numpy.random.Generator
+        Draws P a uniforms.
+
+    Returns
+    -------
+    ndarray of shape (P, a), int64
+        The active cells of each SDR, ascending.
+    """
+    P, n = _sizes(P, n, "n")
+    a = check_int("a", a, low=0, high=n)
+    out = np.empty((P, a), dtype=np.int64)
+    _sdr.sample(as_generator(rng).random((P, a)), n, out)
+    return out
+
+
+def pack_sdr(x, n=None, *, a=None):
+    """SDRs as bit-packed uint64 words, from index arrays or bool arrays.
+
+    Parameters
+    ----------
+    x : ndarray of shape (a,) or (P, a), int; or of shape (n,) or (P, n), bool
+        Active-cell indices (distinct, in range(n)), or one bool per cell.
+    n : int, optional
+        Number of cells; required for index arrays, ``x.shape[-1]`` for bool arrays.
+    a : int, optional
+        If given, every SDR must have exactly a active cells.
+
+    Returns
+    -------
+    ndarray of shape (W,) or (P, W), uint64
+        W = ceil(n / 64) words per SDR; cell i is bit i % 64 of word i // 64.
+    """
+    check_array("x", x, ndim=(1, 2), kinds="biu")
+    if x.dtype == bool:
+        if n is not None and check_int("n", n, low=1) != x.shape[-1]:
+            fail("n", f"the length {x.shape[-1]} of the bool SDRs x (or None)", n)
+        n = x.shape[-1]
+        if a is not None:
+            _check_counts("x", np.count_nonzero(_rows(x), axis=1), a)
+        W = _words(n)
+        padded = np.zeros((*x.shape[:-1], 8 * W), dtype=np.uint8)
+        padded[..., : (n + 7) // 8] = np.packbits(x, axis=-1, bitorder="little")
+        return padded.view("<u8").astype(np.uint64)
+    if n is None:
+        fail("n", "the number of cells when x holds active-cell indices", None)
+    n = check_int("n", n, low=1)
+    x = _check_indices("x", x, n=n, a=a)
+    rows = _rows(x)
+    words = np.zeros((rows.shape[0], _words(n)), dtype=np.uint64)
+    _sdr.pack(rows, words)
+    return words.reshape(*x.shape[:-1], -1)
+
+
+def unpack_sdr(words, n, *, a=None):
+    """Index arrays of bit-packed SDRs: the inverse of :func:`pack_sdr`.
+
+    Parameters
+    ----------
+    words : ndarray of shape (W,) or (P, W), uint64
+        Packed SDRs of n cells, W = ceil(n / 64), all with the same number of active
+        cells (unions of different sizes stay packed).
+    n : int
+        Number of cells.
+    a : int, optional
+        If given, every SDR must have exactly a active cells.
+
+    Returns
+    -------
+    ndarray of shape (a,) or (P, a), int64
+        The active cells of each SDR, ascending.
+    """
+    n = check_int("n", n, low=1)
+    words = _check_words("words", words, n=n, a=a)
+    rows = _rows(words)
+    counts = active_bits(rows)
+    if rows.shape[0] and np.any(counts != counts[0]):
+        fail(
+            "words",
+            "SDRs with equal numbers of active cells",
+            f"counts {np.unique(counts)[:6].tolist()}",
+        )
+    out = np.empty((rows.shape[0], counts[0] if rows.shape[0] else 0), dtype=np.int64)
+    _sdr.unpack(rows, out)
+    return out.reshape(*words.shape[:-1], out.shape[1])
+
+
+def active_bits(words):
+    """Number of active cells of each packed SDR (or union).
+
+    Parameters
+    ----------
+    words : ndarray of shape (W,) or (..., W), uint64
+
+    Returns
+    -------
+    int or ndarray of shape (...,), int64
+    """
+    words = _check_words("words", words, ndim=None)
+    rows = np.ascontiguousarray(_rows(words))
+    out = np.empty(rows.shape[0], dtype=np.int64)
+    _sdr.active_bits(rows, out)
+    return out.reshape(words.shape[:-1]) if words.ndim > 1 else int(out[0])
+
+
+def sdr_overlap(xi, s):
+    r"""Overlaps of packed SDRs: the number of cells active in both, by popcount.
+
+    :math:`|\xi^\mu \cap s| = \sum_w \mathrm{popcount}(\xi^\mu_w \,\&\, s_w)` for every
+    pattern and query (the overlap of Ahmad & Hawkins, arXiv:1503.07469, section on
+    overlap and matching); the count the shared pattern API calls m for SDRs. Runs the
+    Numba kernel ``assoc._kernels.sdr.overlaps``, in parallel over blocks of patterns
+    when the work (B P W word operations) outweighs the launch of Numba's threads.
+
+    Parameters
+    ----------
+    xi : ndarray of shape (P, W), uint64
+        Packed patterns (or segments: any sets of cells).
+    s : ndarray of shape (W,) or (B, W), uint64
+        Packed queries.
+
+    Returns
+    -------
+    ndarray of shape (P,) or (B, P), int32
+    """
+    xi = np.ascontiguousarray(_check_words("xi", xi, ndim=(2,)))
+    s = _check_words("s", s, W=xi.shape[1])
+    queries = np.ascontiguousarray(s.reshape(-1, xi.shape[1]))
+    out = np.empty((queries.shape[0], xi.shape[0]), dtype=np.int32)
+    if numba.get_num_threads() > 1 and out.size * xi.shape[1] > _PARALLEL_WORK:
+        _sdr.overlaps_parallel(xi, queries, out)
+    else:
+        _sdr.overlaps(xi, queries, out)
+    return out[0] if s.ndim == 1 else out
+
+
+def sdr_index_overlap(xi, s, n):
+    """Overlaps of SDRs given as index arrays (NumPy, a lookup table per query).
+
+    The same numbers as :func:`sdr_overlap` on the packed SDRs: for each query a bool
+    table of its n cells is built, and each pattern's active cells are looked up in it.
+
+    Parameters
+    ----------
+    xi : ndarray of shape (P, a), int
+        Patterns' active cells.
+    s : ndarray of shape (a_s,) or (B, a_s), int
+        Queries' active cells.
+    n : int
+        Number of cells.
+
+    Returns
+    -------
+    ndarray of shape (P,) or (B, P), int32
+    """
+    n = check_int("n", n, low=1)
+    xi = _check_indices("xi", xi, n=n, ndim=(2,))
+    s = _check_indices("s", s, n=n)
+    queries = _rows(s)
+    B, (P, a) = queries.shape[0], xi.shape
+    table = np.zeros((B, n), dtype=bool)
+    table[np.arange(B)[:, None], queries] = True
+    out = np.empty((B, P), dtype=np.int32)
+    chunk = max(1, (1 << 24) // max(1, P * a))  # bounds the gathered (chunk, P, a) table
+    for lo in range(0, B, chunk):
+        out[lo : lo + chunk] = table[lo : lo + chunk][:, xi].sum(axis=-1)
+    return out[0] if s.ndim == 1 else out
+
+
+def sdr_match(xi, s, theta):
+    r"""Whether each query matches each pattern: an overlap of at least theta cells.
+
+    :math:`\mathrm{match}(\xi^\mu, s) = [\,|\xi^\mu \cap s| \ge \theta\,]`, the inexact
+    match of Ahmad & Hawkins (arXiv:1503.07469, section on overlap and matching); for a
+    dendritic segment the condition of an NMDA spike.
+
+    Parameters
+    ----------
+    xi : ndarray of shape (P, W), uint64
+        Packed patterns.
+    s : ndarray of shape (W,) or (B, W), uint64
+        Packed queries.
+    theta : int
+        Threshold, theta >= 0.
+
+    Returns
+    -------
+    ndarray of shape (P,) or (B, P), bool
+    """
+    theta = check_int("theta", theta, low=0)
+    return sdr_overlap(xi, s) >= theta
+
+
+def sdr_union(words):
+    r"""Union (bitwise OR) of M packed SDRs: :math:`X = x^1 \cup \dots \cup x^M`.
+
+    On average :math:`n (1 - (1 - a/n)^M)` cells are active in the union of M random
+    SDRs of a cells (Ahmad & Hawkins, arXiv:1503.07469, section on unions).
+
+    Parameters
+    ----------
+    words : ndarray of shape (M, W) or (..., M, W), uint64
+        Packed SDRs; the union is taken over the axis of length M.
+
+    Returns
+    -------
+    ndarray of shape (W,) or (..., W), uint64
+    """
+    words = _check_words("words", words, ndim=None)
+    if words.ndim < 2:
+        fail("words", "an array of shape (..., M, W): M packed SDRs", f"shape {words.shape}")
+    return np.bitwise_or.reduce(words, axis=-2)
+
+
+def sdr_noise(x, v, n, *, rng=None):
+    """Noisy SDRs: v of the a active cells of each replaced by v cells that were inactive.
+
+    The result still has exactly a active cells and shares a - v of them with x (the
+    noise model of Ahmad & Hawkins, arXiv:1601.00720, robustness to noise). The cells
+    dropped and the cells added are uniform among the possible choices.
+
+    Parameters
+    ----------
+    x : ndarray of shape (a,) or (P, a), int
+        Active cells of the SDRs, distinct, in range(n).
+    v : int
+        Cells replaced, 0 <= v <= min(a, n - a).
+    n : int
+        Number of cells.
+    rng : None, int, SeedSequence or numpy.random.Generator
+        Draws 2 v uniforms per SDR.
+
+    Returns
+    -------
+    ndarray of the shape of x, int64
+        The new active cells of each SDR, ascending.
+    """
+    n = check_int("n", n, low=1)
+    x = _check_indices("x", x, n=n)
+    a = x.shape[-1]
+    v = check_int("v", v, low=0, high=min(a, n - a))
+    rows = np.sort(_rows(x), axis=1)
+    g = as_generator(rng)
+    u_drop, u_new = g.random((rows.shape[0], v)), g.random((rows.shape[0], v))
+    out = np.empty_like(rows)
+    _sdr.replace(rows, n, u_drop, u_new, out)
+    return out.reshape(x.shape)
+
+
+def sdr_subsample(x, s, *, rng=None):
+    """A random subset of s of the active cells of each SDR (a segment's synapses).
+
+    A dendritic segment forms synapses onto s of the a cells active in the pattern it
+    learns (Hawkins & Ahmad, Front. Neural Circuits 10:23 (2016)); every subset of s
+    cells is equally likely.
+
+    Parameters
+    ----------
+    x : ndarray of shape (a,) or (P, a), int
+        Active cells of the SDRs (distinct, non-negative).
+    s : int
+        Cells kept, 0 <= s <= a.
+    rng : None, int, SeedSequence or numpy.random.Generator
+        Draws s uniforms per SDR.
+
+    Returns
+    -------
+    ndarray of shape (s,) or (P, s), int64
+        The cells kept, ascending.
+    """
+    x = _check_indices("x", x)
+    a = x.shape[-1]
+    s = check_int("s", s, low=0, high=a)
+    rows = np.sort(_rows(x), axis=1)
+    position = np.empty((rows.shape[0], s), dtype=np.int64)
+    _sdr.sample(as_generator(rng).random(position.shape), a, position)
+    return np.take_along_axis(rows, position, axis=1).reshape(*x.shape[:-1], s)
+
+
+# Word operations above which sdr_overlap shares the patterns among Numba's threads
+# (about a millisecond of work; below it the launch costs more than it saves).
+_PARALLEL_WORK = 1 << 22
+
+
+def _words(n):
+    """Words of 64 bits that hold n cells."""
+    return (n + 63) // 64
+
+
+def _rows(x):
+    """x as a 2-D array of rows (its last axis), also when that axis is empty."""
+    return x.reshape(int(np.prod(x.shape[:-1])), x.shape[-1])
+
+
+def _check_indices(name, x, *, n=None, a=None, ndim=(1, 2)):
+    """SDRs as index arrays: integers, a per row (if given), distinct within each row,
+    in range(n) (non-negative if n is None). Returns them as C-contiguous int64.
+
+    Repeats are found with one bitmap of the cells, O(P a) time."""
+    check_array(name, x, ndim=ndim, kinds="iu")
+    if a is not None and x.shape[-1] != a:
+        fail(name, f"SDRs of a = {a} active cells: an array of shape (..., {a})", x.shape)
+    rows = _rows(x)
+    if rows.size:
+        low, high = rows.min(), rows.max()
+        if low < 0 or (n is not None and high >= n):
+            bad = low if low < 0 else high
+            row = np.flatnonzero((rows == bad).any(axis=1))[0]
+            hint = "non-negative" if n is None else f"in [0, {n - 1}]"
+            fail(name, f"active-cell indices {hint}", f"{bad} in row {row}")
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        row, k = _sdr.first_repeat(rows, int(high) + 1)
+        if row >= 0:
+            fail(name, "SDRs with distinct active cells", f"{rows[row, k]} twice in row {row}")
+    return np.ascontiguousarray(x, dtype=np.int64)
+
+
+def _check_words(name, words, *, n=None, a=None, W=None, ndim=(1, 2)):
+    """Bit-packed SDRs: uint64 with W = ceil(n / 64) words per row (or W, if given), no
+    bit set at or beyond cell n, and a active cells per row (if given)."""
+    check_array(name, words, ndim=ndim, kinds="biuf")
+    if words.dtype != np.uint64:
+        fail(
+            name,
+            "bit-packed SDRs, a uint64 array (use patterns.pack_sdr)",
+            f"dtype {words.dtype}",
+            error=TypeError,
+        )
+    if words.ndim == 0:
+        fail(name, "an array of shape (..., W) of packed words", "a 0-d array")
+    if n is not None:
+        W = _words(n)
+    if W is not None and words.shape[-1] != W:
+        cells = f"n = {n} cells" if n is not None else "the patterns"
+        fail(name, f"{W} words per SDR for {cells}: shape (..., {W})", f"shape {words.shape}")
+    if n is not None and n % 64 and np.any(words[..., -1] >> np.uint64(n % 64)):
+        fail(name, f"SDRs of n = {n} cells (no bit set at or beyond n)", "bits beyond n")
+    if a is not None:
+        _check_counts(name, active_bits(_rows(words)), a)
+    return words
+
+
+def _check_counts(name, counts, a):
+    """Every SDR has exactly a active cells."""
+    wrong = np.flatnonzero(counts != a)
+    if wrong.size:
+        fail(name, f"SDRs of a = {a} active cells", f"{counts[wrong[0]]} in row {wrong[0]}")

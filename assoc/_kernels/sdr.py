@@ -1,0 +1,207 @@
+r"""Kernels for sparse distributed representations (SDRs) on bit-packed words.
+
+An SDR of n bits is packed into W = ceil(n / 64) uint64 words: cell i is bit i % 64 of
+word i // 64. The overlap of two SDRs is the number of cells active in both,
+
+    |x ∩ y| = sum_w popcount(x_w & y_w),
+
+which a plain bit-trick popcount computes; LLVM recognises it and emits the vector
+popcount instruction (AVX-512 VPOPCNTDQ) where the CPU has one. (numba 0.68 rejects
+``np.bitwise_count`` inside njit.)
+
+Random SDRs are drawn with Floyd's algorithm [1]_, which picks k distinct values of
+range(m), every k-subset equally likely, from exactly k uniforms in [0, 1): at step
+j = m - k, ..., m - 1 it takes t = floor(u (j + 1)), or j when t is taken already.
+The caller draws the uniforms from its Generator, so every kernel is deterministic.
+
+References
+----------
+.. [1] J. Bentley, R. Floyd, "Programming pearls: a sample of brilliance",
+   Commun. ACM 30, 754 (1987).
+"""
+
+import numba
+import numpy as np
+
+_M1 = np.uint64(0x5555555555555555)
+_M2 = np.uint64(0x3333333333333333)
+_M4 = np.uint64(0x0F0F0F0F0F0F0F0F)
+_H01 = np.uint64(0x0101010101010101)
+_ONE = np.uint64(1)
+
+# Patterns per block of the overlap kernel: 64 rows of 2048 bits stay in L1 while every
+# query of the batch passes over them.
+_BLOCK = 64
+
+
+@numba.njit(inline="always")
+def _popcount(x):
+    """Number of set bits of the uint64 x (SWAR; compiled to a popcount instruction)."""
+    x = x - ((x >> _ONE) & _M1)
+    x = (x & _M2) + ((x >> np.uint64(2)) & _M2)
+    x = (x + (x >> np.uint64(4))) & _M4
+    return (x * _H01) >> np.uint64(56)
+
+
+@numba.njit(inline="always")
+def _and_count(x, y):
+    """|x ∩ y| of two packed rows."""
+    total = np.uint64(0)
+    for w in range(x.shape[0]):
+        total += _popcount(x[w] & y[w])
+    return total
+
+
+@numba.njit(inline="always")
+def _overlap_block(xi, s, out, k):
+    """The overlaps of block k of ``_BLOCK`` patterns with every query: the block meets
+    all the queries while it sits in L1, so a batch streams the patterns once."""
+    lo = k * _BLOCK
+    hi = min(lo + _BLOCK, xi.shape[0])
+    for b in range(s.shape[0]):
+        for mu in range(lo, hi):
+            out[b, mu] = _and_count(xi[mu], s[b])
+
+
+@numba.njit(cache=True)
+def overlaps(xi, s, out):
+    """out[b, mu] = |xi^mu ∩ s^b| for packed patterns xi (P, W) and queries s (B, W)."""
+    for k in range((xi.shape[0] + _BLOCK - 1) // _BLOCK):
+        _overlap_block(xi, s, out, k)
+
+
+@numba.njit(cache=True, parallel=True)
+def overlaps_parallel(xi, s, out):
+    """`overlaps` with the blocks of patterns shared among Numba's threads."""
+    for k in numba.prange((xi.shape[0] + _BLOCK - 1) // _BLOCK):
+        _overlap_block(xi, s, out, k)
+
+
+@numba.njit(cache=True)
+def active_bits(words, out):
+    """out[i] = number of set bits of the packed row words[i]."""
+    for i in range(words.shape[0]):
+        total = np.uint64(0)
+        for w in range(words.shape[1]):
+            total += _popcount(words[i, w])
+        out[i] = total
+
+
+@numba.njit(cache=True)
+def pack(indices, words):
+    """Set bit indices[i, k] of row i of ``words`` (zeroed by the caller) for every k."""
+    for i in range(indices.shape[0]):
+        for k in range(indices.shape[1]):
+            cell = indices[i, k]
+            words[i, cell >> 6] |= _ONE << np.uint64(cell & 63)
+
+
+@numba.njit(cache=True)
+def unpack(words, indices):
+    """The set bits of each packed row, ascending, into indices[i, :] (counts checked by
+    the caller)."""
+    for i in range(words.shape[0]):
+        _bits(words[i], indices[i])
+
+
+@numba.njit(cache=True)
+def first_repeat(indices, m):
+    """(row, position) of the first index that repeats an earlier one of its row, or
+    (-1, -1); the indices lie in range(m). One bitmap of m bits, cleared row by row."""
+    taken = np.zeros((m + 63) // 64, dtype=np.uint64)
+    for i in range(indices.shape[0]):
+        repeat = -1
+        for k in range(indices.shape[1]):
+            cell = indices[i, k]
+            bit = _ONE << np.uint64(cell & 63)
+            if taken[cell >> 6] & bit:
+                repeat = k
+                break
+            taken[cell >> 6] |= bit
+        for k in range(indices.shape[1] if repeat < 0 else repeat):
+            taken[indices[i, k] >> 6] = 0
+        if repeat >= 0:
+            return i, repeat
+    return -1, -1
+
+
+@numba.njit(cache=True)
+def _floyd(u, m, out, taken):
+    """Floyd's sample of len(u) distinct values of range(m) into ``out``, ascending.
+
+    ``taken`` is a zeroed bitmap of at least m bits, zeroed again on return. The values
+    come out ascending from a scan of the bitmap when that is cheaper than a sort.
+    """
+    k = u.shape[0]
+    for step in range(k):
+        j = m - k + step
+        t = min(np.int64(u[step] * (j + 1)), j)  # u (j + 1) can round up to j + 1
+        if taken[t >> 6] & (_ONE << np.uint64(t & 63)):
+            t = j
+        taken[t >> 6] |= _ONE << np.uint64(t & 63)
+        out[step] = t
+    if 8 * k * np.log2(k + 1) > (m + 63) // 64:
+        _bits(taken[: (m + 63) // 64], out)
+        taken[: (m + 63) // 64] = 0
+    else:
+        out.sort()
+        for step in range(k):
+            taken[out[step] >> 6] = 0
+
+
+@numba.njit(inline="always")
+def _bits(words, out):
+    """The set bits of one packed row, ascending, into ``out``: each set bit is isolated
+    as x & -x and located by popcount(low - 1)."""
+    k = 0
+    for w in range(words.shape[0]):
+        x = words[w]
+        while x:
+            low = x & (~x + _ONE)
+            out[k] = 64 * w + np.int64(_popcount(low - _ONE))
+            k += 1
+            x ^= low
+
+
+@numba.njit(cache=True)
+def sample(u, m, out):
+    """Row i of ``out`` gets u.shape[1] distinct values of range(m), ascending, from the
+    uniforms u[i] (Floyd's algorithm)."""
+    taken = np.zeros((m + 63) // 64, dtype=np.uint64)
+    for i in range(u.shape[0]):
+        _floyd(u[i], m, out[i], taken)
+
+
+@numba.njit(cache=True)
+def replace(x, n, u_drop, u_new, out):
+    """Noise on SDRs: v of the a active cells of each row of x replaced by v cells that
+    were inactive, every choice equally likely; rows of ``out`` ascending.
+
+    x (K, a) holds ascending cell indices in range(n). The cells dropped are the
+    positions Floyd picks in range(a) from u_drop[i] (v uniforms); the cells added are
+    the ranks Floyd picks in range(n - a) from u_new[i], mapped to the inactive cells:
+    the r-th inactive cell (from 0) is r plus the number of active cells below it.
+    """
+    K, a = x.shape
+    v = u_drop.shape[1]
+    taken = np.zeros((n + 63) // 64, dtype=np.uint64)
+    drop = np.empty(v, dtype=np.int64)
+    rank = np.empty(v, dtype=np.int64)
+    for i in range(K):
+        _floyd(u_drop[i], a, drop, taken)
+        _floyd(u_new[i], n - a, rank, taken)
+        k, d, below = 0, 0, 0
+        for p in range(a):  # the cells kept
+            if d < v and drop[d] == p:
+                d += 1
+            else:
+                out[i, k] = x[i, p]
+                k += 1
+        for r in range(v):  # the cells added: walk the active cells below each rank
+            cell = rank[r] + below
+            while below < a and x[i, below] <= cell:
+                below += 1
+                cell = rank[r] + below
+            out[i, k] = cell
+            k += 1
+        out[i].sort()

@@ -1,0 +1,133 @@
+"""False negatives of a dendritic segment against noise, for several NMDA thresholds.
+
+A segment holds s = 30 synapses onto cells of a pattern of a = 128 active cells. The
+input is the pattern with v of its active cells replaced by random others (noise v / a);
+the segment misses it when fewer than theta of its synapses stay active. The miss rate
+is a hypergeometric tail (``theory.dendritic.segment_false_negative``, Ahmad & Hawkins,
+arXiv:1601.00720, robustness to noise): with theta = 8 the segment still recognises
+its pattern at 40 % noise with a miss rate near 1e-3; raising theta buys fewer false
+positives at the price of robustness, which the false positive rate of the same
+segments on the other patterns' cues shows (``fp``, Eq. (1) of Hawkins & Ahmad, Front.
+Neural Circuits 10:23, 2016). This is the noise figure of Ahmad & Hawkins (2016).
+
+Monte Carlo: ``stored`` patterns of a random cells out of n per sample, one segment
+each; every pattern is probed by a noisy copy. A false negative is a cue its own
+segment misses; a false positive is a cue that fires another pattern's segment
+(pairs mu < nu, so that the counts are binomial). Rates carry Clopper-Pearson
+intervals; below about 1 / trials the figure shows theory only.
+"""
+
+import functools
+
+import numpy as np
+
+from assoc import mc
+from experiments import _sdr
+from theory import dendritic
+
+QUICK = dict(
+    n=2048,
+    a=128,
+    s=30,
+    theta=(8, 12, 16),
+    v=(13, 26, 38, 51, 64, 77, 90),
+    stored=200,
+    samples=5,
+)
+FULL = dict(
+    n=2048,
+    a=128,
+    s=30,
+    theta=(8, 12, 16),
+    v=(6, 13, 19, 26, 32, 38, 45, 51, 58, 64, 70, 77, 83, 90, 96, 102),
+    stored=1000,
+    samples=100,
+)
+
+
+def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **overrides):
+    """Monte Carlo over the noise v (every theta from the same overlaps) beside theory."""
+    cfg = {**(QUICK if quick else FULL), **overrides}
+    theta = np.asarray(cfg["theta"])
+    ds = mc.run(
+        functools.partial(_sdr.recognition_counts, thetas=tuple(cfg["theta"])),
+        {"v": list(cfg["v"])},
+        samples=cfg["samples"],
+        seed=seed,
+        params={key: cfg[key] for key in ("n", "a", "s", "stored")},
+        dims={"fn_hits": ("theta",), "fp_hits": ("theta",)},
+        executor=executor,
+        store=store,
+        progress=progress,
+        attrs={"experiment": "sdr_noise_robustness"},
+    )
+    ds = ds.assign_coords(theta=theta, noise=("v", ds["v"].values / cfg["a"]))
+    ds["noise"].attrs["long_name"] = "fraction of the active cells replaced, v / a"
+    ds = _sdr.add_rates(ds, "fn", "own segment misses the noisy pattern")
+    ds = _sdr.add_rates(ds, "fp", "another pattern's segment fires on the cue")
+    v = ds["v"].values[:, None]
+    ds["fn_theory"] = (
+        ("v", "theta"),
+        dendritic.segment_false_negative(cfg["a"], cfg["s"], theta[None, :], v),
+    )
+    ds["fn_theory"].attrs["long_name"] = "P_FN(a, s, theta, v), Ahmad & Hawkins 2016"
+    fp = dendritic.segment_false_positive(cfg["n"], cfg["a"], cfg["s"], theta)
+    ds["fp_theory"] = (("v", "theta"), np.broadcast_to(fp, (v.size, theta.size)).copy())
+    ds["fp_theory"].attrs["long_name"] = "P_FP(n, a, s, theta), Hawkins & Ahmad 2016 Eq. (1)"
+    return ds
+
+
+def plot(ds):
+    """False negatives against noise, one curve per theta; false positives beside."""
+    import matplotlib.pyplot as plt
+
+    fig, (ax, right) = plt.subplots(
+        1, 2, figsize=(11, 4.5), layout="constrained", width_ratios=(2, 1)
+    )
+    colours = plt.cm.viridis(np.linspace(0, 0.85, ds.sizes["theta"]))
+    for theta, colour in zip(ds["theta"].values, colours):
+        point = ds.sel(theta=theta)
+        _sdr.plot_rate(ax, point, "fn", "noise", color=colour, label=f"theta = {theta}")
+    _sdr.floor_note(ax, int(ds["fn_trials"].sum("sample").min()))
+    ax.set_yscale("log")
+    ax.set_xlabel("noise: fraction v / a of the active cells replaced")
+    ax.set_ylabel("probability of a false negative")
+    ax.set_title(
+        f"segment of s = {ds.attrs['s']} synapses on a pattern of a = {ds.attrs['a']}",
+        fontsize=9,
+    )
+    ax.legend(fontsize=7)
+    # to the other patterns' segments the cues are random patterns at any noise: pool v
+    hits = ds["fp_hits"].sum(("v", "sample"))
+    trials = int(ds["fp_trials"].sum(("v", "sample")))
+    low, high = _sdr.binomial_interval(hits.values, trials)
+    rate = hits.values / trials
+    seen = hits.values > 0
+    right.plot(ds["theta"], ds["fp_theory"].isel(v=0), "k-", lw=1.2, label="theory, Eq. (1)")
+    right.errorbar(
+        ds["theta"].values[seen],
+        rate[seen],
+        yerr=[rate[seen] - low[seen], high[seen] - rate[seen]],
+        fmt="o",
+        mfc="none",
+        capsize=2,
+        label="Monte Carlo",
+    )
+    _sdr.floor_note(right, trials)
+    right.set_yscale("log")
+    right.set_xlabel("theta")
+    right.set_ylabel(f"probability of a false positive (n = {ds.attrs['n']})")
+    right.set_title("the price of a low threshold", fontsize=9)
+    right.legend(fontsize=7)
+    return fig
+
+
+def summary(ds):
+    """A few lines for the terminal."""
+    lines = [_sdr.consistency(ds, "fn"), _sdr.consistency(ds, "fp")]
+    for theta in ds["theta"].values:
+        fn = ds["fn_theory"].sel(theta=theta)
+        tolerable = ds["noise"].values[fn.values < 1e-2]
+        limit = f"{tolerable.max():.0%}" if tolerable.size else "none of the noise levels"
+        lines.append(f"theta = {theta:2d}: false negatives below 1e-2 up to noise {limit}")
+    return "\n".join(lines)
