@@ -2,17 +2,24 @@
 
 from ._base import Recall
 from .dendritic import DendriticNeurons, Recognition
+from .dense import DenseHopfield, PSpinHopfield
 from .hopfield import Hopfield, hebb, pseudo_inverse, storkey
+from .modern import ModernHopfield, entmax, sparsemax
 from .multitask import ExampleRecall, Multitask
 
 __all__ = [
     "DendriticNeurons",
+    "DenseHopfield",
     "ExampleRecall",
     "Hopfield",
+    "ModernHopfield",
     "Multitask",
+    "PSpinHopfield",
     "Recall",
     "Recognition",
+    "entmax",
     "hebb",
     "pseudo_inverse",
+    "sparsemax",
     "storkey",
 ]

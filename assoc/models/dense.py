@@ -1,0 +1,402 @@
+r"""Dense associative memories: many-spin energies of the overlaps with the patterns.
+
+N Ising spins s store K patterns xi (int8 +-1, shape (K, N)) in an energy that is a
+sum over patterns of a function of the overlap x_mu = xi^mu . s:
+
+- :class:`DenseHopfield`, E(s) = -sum_mu F(xi^mu . s) with F(x) = x^n ("power",
+  Krotov & Hopfield [1]_), F(x) = max(x, 0)^n ("rectified", [1]_) or F(x) = exp(x)
+  ("exponential", Demircigil et al. [2]_). K grows as N^(n-1) for the polynomials and
+  as exp(alpha N) for the exponential.
+- :class:`PSpinHopfield`, the p-spin Hebbian model over distinct indices [3]_,
+  H = -N^-(p-1) sum_mu sum_{i_1 < ... < i_p} xi^mu_{i_1} ... xi^mu_{i_p} s_{i_1} ... s_{i_p},
+  with the load K = alpha N^(p-1): the normalisation in which its replica theory is
+  written (``theory.dense``).
+
+The two conventions. Started at a stored pattern, the field on a spin has a signal and
+a crosstalk from the other K - 1 patterns. For F(x) = x^n the crosstalk of one pattern
+is n x^(n-1), x ~ sqrt(N) z a sum of random signs, of variance n^2 (2n-3)!! N^(n-1)
+against a signal n N^(n-1); for the distinct-index model it is the elementary symmetric
+polynomial e_{p-1}(x) ~ N^((p-1)/2) He_{p-1}(z) / (p-1)!, of variance N^(p-1) / (p-1)!
+against a signal N^(p-1) / (p-1)!. Equal signal-to-noise ratios at n = p give
+
+    alpha_F = alpha (p-1)! / (2p-3)!!,    K = alpha_F N^(n-1) = alpha N^(p-1),
+
+so at n = p = 3 the full-power model holds the same one-step error at 2/3 of the load,
+at n = p = 4 at 2/5 (``theory.dense.alpha_to_full_power``); at n = p = 2 both are the
+Hopfield network. This maps the T = 0 retrieval states at leading order in N; at T > 0
+the two models differ (and for F(x) = x^n the temperature scale grows as N^(n-1)).
+
+Dynamics. The overlaps M = xi s are kept, so that the exact energy difference of a flip
+costs O(K) and never a sum over N (:mod:`assoc._kernels.dense`); memory is O(K N), so
+that K may be far above N. ``recall`` runs zero-temperature asynchronous dynamics to a
+fixed point or Glauber (heat-bath) dynamics at temperature T, on one state or a batch.
+
+References
+----------
+.. [1] D. Krotov, J. J. Hopfield, "Dense associative memory for pattern recognition",
+   NIPS 2016, arXiv:1606.01164.
+.. [2] M. Demircigil, J. Heusel, M. Löwe, S. Upgang, F. Vermet, J. Stat. Phys. 168, 288
+   (2017), arXiv:1702.01929.
+.. [3] E. Gardner, J. Phys. A 20, 3453 (1987); P. Baldi, S. S. Venkatesh, Phys. Rev.
+   Lett. 58, 913 (1987).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._kernels import dense as _dense
+from .._validation import as_generator, check_choice, check_int, check_real, check_spins, fail
+from ._base import Recall, _Fields, glauber, zero_T_async
+
+__all__ = ["DenseHopfield", "PSpinHopfield"]
+
+_KINDS = {
+    "power": _dense.POLYNOMIAL,
+    "rectified": _dense.RECTIFIED,
+    "exponential": _dense.EXPONENTIAL,
+}
+
+
+def _power_difference(n):
+    """(x + 1)^n - (x - 1)^n = sum over odd k of 2 C(n, k) x^(n-k): coefficients, lowest
+    first, as Python integers."""
+    g = [0] * n
+    for k in range(1, n + 1, 2):
+        g[n - k] = 2 * math.comb(n, k)
+    return g
+
+
+def _elementary_times_factorial(k, n):
+    """k! e_k(y_1..y_n) of n signs y_j = +-1 as a polynomial in their sum x (coefficients
+    lowest first, integers).
+
+    e_k is the coefficient of t^k in (1 + t)^a (1 - t)^b, a = (n + x)/2, b = (n - x)/2;
+    that generating function G obeys (1 - t^2) G' = (x - n t) G, so
+    (j + 1) e_{j+1} = x e_j - (n - j + 1) e_{j-1}, e_0 = 1, e_1 = x (Newton's identities
+    with the power sums x, n, x, n, ..., collapsed). For f_j = j! e_j:
+    f_{j+1} = x f_j - j (n - j + 1) f_{j-1}, integer throughout; e.g.
+    f_2 = x^2 - n, f_3 = x^3 - (3n - 2) x.
+    """
+    previous, f = [1], [0, 1]
+    if k == 0:
+        return previous
+    for j in range(1, k):
+        shifted = [0, *f]
+        damped = [j * (n - j + 1) * a for a in previous] + [0, 0]
+        previous, f = f, [a - b for a, b in zip(shifted, damped)]
+    return f
+
+
+def _in_x_squared(coefficients):
+    """A polynomial of definite parity, G(x) = P(x^2) or x P(x^2), as (coefficients of P,
+    highest first, float64, padded to at least 4; whether G is odd)."""
+    odd = (len(coefficients) - 1) % 2 == 1
+    P = coefficients[1::2] if odd else coefficients[0::2]
+    P = [0] * (4 - len(P)) + P[::-1]
+    return np.array(P, dtype=np.float64), odd
+
+
+class DenseFields(_Fields):
+    """Field engine of a dense memory: keeps the overlaps M = xi s (int32) of a batch and
+    runs the sweeps of :mod:`assoc._kernels.dense` on them.
+
+    ``G`` holds the coefficients (lowest first, integers) of the polynomial G of the
+    fields, h_i = scale sum_mu xi_i^mu G(x_mu); for the exponential it is unused.
+    """
+
+    def __init__(self, xi, kind, G, scale):
+        K, N = xi.shape
+        self.xiT = np.ascontiguousarray(xi.T)
+        self.kind, self.scale = kind, scale
+        self.c, self.odd = _in_x_squared(G)
+        self.e = np.exp(np.arange(-2 * N - 1, 2, dtype=np.float64))  # exp(x - c), x - c <= 1
+        # every partial sum of the polynomial fields is at most K sum_k |G_k| N^k
+        self.bound = (
+            0 if kind == _dense.EXPONENTIAL else K * sum(abs(g) * N**k for k, g in enumerate(G))
+        )
+        self.exact = kind != _dense.EXPONENTIAL and self.bound < 2**53
+
+    def start(self, s):
+        M = np.empty((s.shape[0], self.xiT.shape[1]), dtype=np.int32)
+        _dense.overlaps(self.xiT, s, M)
+        return M
+
+    def fields(self, s, M):
+        h = np.empty(s.shape, dtype=np.float64)
+        _dense.fields(self.kind, self.c, self.odd, self.e, self.scale, self.xiT, s, M, h)
+        return h
+
+    def _one(self, *args):
+        return _dense.sweeps(self.kind, self.c, self.odd, self.e, self.scale, self.xiT, *args)
+
+    def _batch(self, *args):
+        _dense.sweeps_batch(self.kind, self.c, self.odd, self.e, self.scale, self.xiT, *args)
+
+
+class DenseHopfield:
+    r"""Dense associative memory of N +-1 spins, E(s) = -sum_mu F(xi^mu . s).
+
+    Parameters
+    ----------
+    N : int
+        Number of spins.
+    F : {"power", "rectified", "exponential"}, default="power"
+        Interaction function: x^n, max(x, 0)^n [1]_ or exp(x) [2]_.
+    n : int, default=3
+        Power of the polynomial F, n >= 2 (n = 2 is the Hopfield network with
+        J = 2 xi^T xi); not used by F = "exponential".
+    T : float, default=0.0
+        Temperature, in the units of E. At T = 0 ``recall`` runs zero-temperature
+        asynchronous dynamics, s_i <- sign h_i, to a fixed point; at T > 0 Glauber
+        dynamics, P(s_i = +1) = (1 + tanh(h_i / T)) / 2.
+
+    Notes
+    -----
+    The local field is h_i = (E(s_i = -1) - E(s_i = +1)) / 2, for a +-1 pattern
+    h_i = (1/2) sum_mu xi_i^mu [F(x_mu + 1) - F(x_mu - 1)], x_mu = sum_{j != i}
+    xi_j^mu s_j: the update rule of Krotov & Hopfield [1]_ and Demircigil et al. [2]_.
+    For the polynomials every term is an integer, and the fields are exact (ties
+    h_i = 0 keep s_i exactly) while every partial sum stays below 2^53, i.e. while
+    K sum_k |G_k| N^k < 2^53 for G(x) = F(x + 1) - F(x - 1) = sum_k G_k x^k
+    (:attr:`exact`; N = 1000, n = 3, K = 10^6 qualifies).
+
+    F = "exponential": exp(xi . s) overflows float64 beyond N ~ 709, so the fields are
+    summed shifted by the largest overlap, c = max_mu xi^mu . s; :meth:`field` returns
+    h_i exp(-c) (the same factor for every spin of a state), and :meth:`energy` and
+    ``Recall.energy`` report -ln(-E) = -lse(1, xi s), the form E = -exp(lse(1, xi s))
+    of Ramsauer et al. (arXiv:2008.02217): a strictly increasing function of E, finite
+    for every N, so that every comparison of energies is unchanged.
+
+    References
+    ----------
+    .. [1] Krotov, Hopfield, NIPS 2016, arXiv:1606.01164, Eqs. (1)-(3).
+    .. [2] Demircigil et al., J. Stat. Phys. 168, 288 (2017), Eq. (1.4) and Theorem 3.
+
+    Examples
+    --------
+    >>> from assoc import patterns
+    >>> xi = patterns.random_spins(2000, 100, rng=0)  # K = 20 N patterns, n = 4
+    >>> net = DenseHopfield(100, n=4).store(xi)
+    >>> r = net.recall(patterns.flip(xi[:5], 0.1, rng=1), rng=2)
+    >>> bool((r.m[range(5), range(5)] == 1.0).all())
+    True
+    """
+
+    def __init__(self, N, *, F="power", n=3, T=0.0):
+        self.N = check_int("N", N, low=2)
+        self.F = check_choice("F", F, _KINDS)
+        self.n = check_int("n", n, low=2)
+        self.T = check_real("T", T, low=0.0)
+        self.xi = None
+        self._engine = None
+
+    def _interaction(self):
+        """(kind, G, scale, F, energy_scale): h_i = scale sum_mu xi_i^mu G(x_mu) and
+        E = -energy_scale sum_mu F(xi^mu . s), G and F as coefficients, lowest first."""
+        if self.F == "exponential":
+            return _dense.EXPONENTIAL, [1], math.sinh(1.0), [1], 1.0
+        return _KINDS[self.F], _power_difference(self.n), 0.5, [0] * self.n + [1], 1.0
+
+    def _degree(self):
+        return "n", self.n
+
+    @property
+    def beta(self):
+        """Inverse temperature 1/T (inf at T = 0)."""
+        return np.inf if self.T == 0 else 1.0 / self.T
+
+    @property
+    def K(self):
+        """Number of stored patterns."""
+        return self._stored().shape[0]
+
+    @property
+    def exact(self):
+        """Whether the fields of the stored patterns are computed exactly (integers below
+        2^53 throughout; always False for the exponential)."""
+        self._stored()
+        return self._engine.exact
+
+    @property
+    def alpha(self):
+        """Load: K / N^(n-1) for the polynomials, ln(K) / N for the exponential
+        (K = exp(alpha N), Demircigil et al.)."""
+        if self.F == "exponential":
+            return math.log(self.K) / self.N
+        return self.K / self.N ** (self.n - 1)
+
+    def store(self, xi):
+        """Store the patterns ``xi`` (ndarray of shape (K, N), int8 +-1); returns self."""
+        xi = check_spins("xi", xi, N=self.N, ndim=(2,))
+        kind, G, scale, _, _ = self._interaction()
+        engine = DenseFields(xi, kind, G, scale)
+        if engine.bound >= 2**1000:  # leaves room for the energies, one power of N more
+            name, degree = self._degree()
+            fail(
+                name,
+                "small enough that the fields fit in float64 (K sum_k |G_k| N^k < 2^1000,"
+                f" G(x) = F(x + 1) - F(x - 1)) for K = {xi.shape[0]}, N = {self.N}",
+                degree,
+            )
+        self.xi, self._engine = xi, engine
+        return self
+
+    def field(self, s):
+        """Local fields h_i = (E(s_i = -1) - E(s_i = +1)) / 2, float64 of shape s.shape
+        (for F = "exponential" h_i exp(-max_mu xi^mu . s))."""
+        s = self._check_state(s)
+        self._stored()
+        batch = np.array(s, ndmin=2)
+        h = self._engine.fields(batch, self._engine.start(batch))
+        return h[0] if s.ndim == 1 else h
+
+    def energy(self, s):
+        """E(s), float or ndarray of shape (B,) (for F = "exponential" -ln(-E))."""
+        s = self._check_state(s)
+        self._stored()
+        E = self._energies(self._engine.start(np.array(s, ndmin=2)))
+        return E[0] if s.ndim == 1 else E
+
+    def _energies(self, M):
+        kind, _, _, F, energy_scale = self._interaction()
+        c, odd = _in_x_squared(F)
+        E = np.empty(M.shape[0])
+        _dense.energies(kind, c, odd, M, E)
+        return energy_scale * E
+
+    def recall(self, cue, *, rng=None, max_sweeps=100, sweeps=None, equilibrate=0):
+        """Run the dynamics from ``cue`` (one state (N,) or a batch (B, N), int8 +-1).
+
+        Parameters
+        ----------
+        cue : ndarray of shape (N,) or (B, N), int8
+            Initial states; not modified.
+        rng : None, int or numpy.random.Generator
+            Draws the update orders (and, at T > 0, the thresholds of the heat bath).
+        max_sweeps : int, default=100
+            T = 0: stop at a fixed point or after this many sweeps.
+        sweeps : int, optional
+            T > 0: measured Glauber sweeps (required).
+        equilibrate : int, default=0
+            T > 0: sweeps run before measuring.
+
+        Returns
+        -------
+        Recall
+            ``m`` holds the final overlaps (1/N) xi s; at T > 0 ``m_mean`` the overlaps
+            of the state averaged over the measured sweeps.
+        """
+        xi = self._stored()
+        s = self._check_state(cue, name="cue")
+        single = s.ndim == 1
+        s = np.array(s, dtype=np.int8, ndmin=2, copy=True)
+        m_mean = None
+        if self.T == 0:
+            max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
+            h, n, _ = zero_T_async(self._engine, s, max_sweeps=max_sweeps, rng=as_generator(rng))
+        else:
+            if sweeps is None:
+                fail("sweeps", "an integer >= 1 at T > 0", None)
+            sweeps = check_int("sweeps", sweeps, low=1)
+            equilibrate = check_int("equilibrate", equilibrate, low=0)
+            h, s_mean, _ = glauber(
+                self._engine,
+                s,
+                beta=self.beta,
+                sweeps=sweeps,
+                equilibrate=equilibrate,
+                rng=as_generator(rng),
+            )
+            n = np.full(s.shape[0], equilibrate + sweeps)
+            m_mean = s_mean @ xi.T.astype(np.float64) / self.N
+        M = self._engine.start(s)
+        result = Recall(
+            s=s,
+            m=M / self.N,
+            energy=self._energies(M),
+            sweeps=n,
+            converged=np.all(s * h >= 0, axis=1),
+            m_mean=m_mean,
+        )
+        return result[0] if single else result
+
+    def _stored(self):
+        if self.xi is None:
+            raise ValueError("no patterns stored; call store(xi) first")
+        return self.xi
+
+    def _check_state(self, s, name="s"):
+        return check_spins(name, s, N=self.N)
+
+    def __repr__(self):
+        K = "none" if self.xi is None else self.xi.shape[0]
+        return f"DenseHopfield(N={self.N}, F={self.F!r}, n={self.n}, T={self.T}, K={K})"
+
+
+class PSpinHopfield(DenseHopfield):
+    r"""The p-spin Hebbian model over distinct indices, with load K = alpha N^(p-1).
+
+    .. math::
+
+        H(s) = -\frac{1}{N^{p-1}} \sum_\mu \sum_{i_1 < \dots < i_p}
+            \xi^\mu_{i_1} \cdots \xi^\mu_{i_p}\, s_{i_1} \cdots s_{i_p}
+             = -\frac{1}{N^{p-1}} \sum_\mu e_p(\xi^\mu_1 s_1, \dots, \xi^\mu_N s_N),
+
+    e_p the elementary symmetric polynomial; at large N, H = -(N/p!) sum_mu m_mu^p
+    + O(1), m_mu the Mattis overlaps. p = 2 is the Hopfield network
+    (J = xi^T xi / N, zero diagonal). The replica-symmetric theory of its retrieval
+    states is ``theory.dense.rs_retrieval`` [1]_; its loads relate to those of
+    :class:`DenseHopfield` with F(x) = x^p by alpha_F = alpha (p-1)! / (2p-3)!!
+    (module notes).
+
+    The couplings, a p-index tensor, are never built: e_p of N signs depends only on
+    their sum, the overlap x = xi^mu . s, through (j + 1) e_{j+1} = x e_j -
+    (N - j + 1) e_{j-1} (Newton's identities for +-1 variables; e.g.
+    e_3 = x (x^2 - 3N + 2) / 6), so the field of spin i is
+    h_i = N^-(p-1) sum_mu xi_i^mu e_{p-1}(x_mu - xi_i^mu s_i; N - 1), O(K p) per spin,
+    exact while :attr:`exact`.
+
+    Parameters
+    ----------
+    N : int
+        Number of spins.
+    p : int, default=3
+        Number of spins in each interaction, p >= 2.
+    T : float, default=0.0
+        Temperature (the retrieval state exists below ``theory.dense.T_max(p)``).
+
+    References
+    ----------
+    .. [1] Gardner, J. Phys. A 20, 3453 (1987); Bovier, Niederhauser, Adv. Theor. Math.
+       Phys. 5, 1001 (2001).
+    """
+
+    def __init__(self, N, p=3, *, T=0.0):
+        self.N = check_int("N", N, low=2)
+        self.p = check_int("p", p, low=2)
+        self.T = check_real("T", T, low=0.0)
+        self.xi = None
+        self._engine = None
+
+    def _degree(self):
+        return "p", self.p
+
+    def _interaction(self):
+        # h_i = N^-(p-1) sum_mu xi_i^mu e_{p-1}(x_mu; N - 1), E = -N^-(p-1) sum e_p(x; N)
+        p, N = self.p, self.N
+        G = _elementary_times_factorial(p - 1, N - 1)
+        F = _elementary_times_factorial(p, N)
+        norm = float(N) ** -(p - 1)
+        return _dense.POLYNOMIAL, G, norm / math.factorial(p - 1), F, norm / math.factorial(p)
+
+    @property
+    def alpha(self):
+        """Load alpha = K / N^(p-1)."""
+        return self.K / self.N ** (self.p - 1)
+
+    def __repr__(self):
+        K = "none" if self.xi is None else self.xi.shape[0]
+        return f"PSpinHopfield(N={self.N}, p={self.p}, T={self.T}, K={K})"

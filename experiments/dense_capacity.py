@@ -1,0 +1,370 @@
+"""Capacity of dense associative memories F(x) = x^n: one-step error, overlap, N^(n-1) scaling.
+
+Krotov & Hopfield's network (NIPS 2016, arXiv:1606.01164), E = -sum_mu (xi^mu . s)^n, at
+n = 2 (the Hopfield network), 3 and 4, beside ``theory.dense``:
+
+1. At one N for each n, K random patterns with K on a grid of ``load`` = K / K_c, K_c =
+   alpha_c N^(n-1) the replica-symmetric capacity (the p-spin spinodal of Gardner,
+   J. Phys. A 20, 3453 (1987), in the full-power normalisation, alpha_F = alpha (n-1)! /
+   (2n-3)!!): the fraction of the spins of a stored pattern that one update flips,
+   against the signal-to-noise law P_err (exact finite-N crosstalk, Gaussian); the
+   fraction of stored patterns that are fixed points; and the overlap at the fixed point
+   that zero-temperature asynchronous dynamics reaches from the pattern, against the RS
+   overlap m(alpha) (up to K_c). Near and above the spinodal greedy dynamics at these N
+   does not collapse, so the overlap stays high there: the one-step law is the test.
+2. Scaling with N: for each n and several N, the K at which half the stored patterns are
+   fixed points (every one of their N spins stable), interpolated in log K on a grid
+   around the signal-to-noise prediction (1 - P_err)^N = 1/2 (spins independent), with a
+   bootstrap error over samples; its slope on log-log axes against n - 1 (the
+   prediction's own slope over the same N, which carries the ln N of K ~ N^(n-1) / ln N,
+   is given too) and Krotov & Hopfield's K_max = N^(n-1) / (2 (2n-3)!! ln N).
+
+N and K have the parities that make every field nonzero (n = 3: both odd; n = 2, 4: N
+even, K odd), so that no update is a tie.
+"""
+
+import concurrent.futures
+import multiprocessing
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from assoc import __version__, mc, patterns
+from assoc.models import DenseHopfield
+from assoc.plot import errorbar
+from theory import dense as theory
+
+QUICK = dict(
+    n=(2, 3, 4),
+    N={2: 200, 3: 61, 4: 30},
+    load=(0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
+    samples=4,
+    cues=10,
+    sizes={2: (100, 200, 400), 3: (31, 61, 121), 4: (16, 30, 60)},
+    factor=(0.5, 0.71, 1.0, 1.41, 2.0),
+    scaling_samples=4,
+    scaling_cues=20,
+)
+FULL = dict(
+    n=(2, 3, 4),
+    N={2: 1000, 3: 201, 4: 60},
+    load=(0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0),
+    samples=12,
+    cues=20,
+    sizes={2: (100, 200, 400, 800, 1600), 3: (31, 61, 121, 241, 481), 4: (16, 30, 60, 120)},
+    factor=(0.35, 0.5, 0.71, 1.0, 1.41, 2.0, 2.83),
+    scaling_samples=12,
+    scaling_cues=20,
+)
+
+
+def alpha_c_full_power(n):
+    """The RS capacity alpha_c of the p-spin model (p = n), as K / N^(n-1) of F = x^n."""
+    return theory.alpha_to_full_power(theory.alpha_c(n), n)
+
+
+def odd_K(K):
+    """The odd integer nearest K, at least 1."""
+    return max(1, 2 * int(np.floor(K / 2)) + 1)
+
+
+def _fields_at_patterns(xi, n, cues):
+    """The network, the fields at the first ``cues`` patterns and which spins they flip."""
+    net = DenseHopfield(xi.shape[1], n=n).store(xi)
+    k = min(cues, xi.shape[0])
+    unstable = xi[:k] * net.field(xi[:k]) < 0
+    return net, k, unstable
+
+
+def at_load(load, *, n, N, cues, rng):
+    """One set of K = load K_c patterns: one-step errors, stable patterns, final overlap."""
+    K = odd_K(load * alpha_c_full_power(n) * N ** (n - 1))
+    xi = patterns.random_spins(K, N, rng=rng)
+    net, k, unstable = _fields_at_patterns(xi, n, cues)
+    r = net.recall(xi[:k], rng=rng, max_sweeps=200)
+    return {
+        "p_error": unstable.mean(),
+        "stable": np.mean(~unstable.any(axis=1)),
+        "m": np.diagonal(r.m).mean(),
+        "sweeps": r.sweeps.mean(),
+    }
+
+
+def at_factor(factor, *, n, N, K_half, cues, rng):
+    """One set of K = factor K_half patterns: the fraction of stored patterns that are
+    fixed points."""
+    xi = patterns.random_spins(odd_K(factor * K_half), N, rng=rng)
+    _, _, unstable = _fields_at_patterns(xi, n, cues)
+    return {"stable": np.mean(~unstable.any(axis=1)), "p_error": unstable.mean()}
+
+
+def K_half_theory(N, n):
+    """The K (odd) at which (1 - P_err)^N = 1/2 with P_err = theory.dense.one_step_error:
+    half the patterns are fixed points if their spins are independent. Bisection."""
+    lo, hi = 1, 3
+    while (1 - theory.one_step_error(N, hi, n)) ** N > 0.5:
+        lo, hi = hi, odd_K(2 * hi)
+    while hi - lo > 2:
+        mid = odd_K((lo + hi) / 2)
+        if mid in (lo, hi):
+            break
+        lo, hi = (mid, hi) if (1 - theory.one_step_error(N, mid, n)) ** N > 0.5 else (lo, mid)
+    return hi
+
+
+def _seed(seed, *key):
+    return int(np.random.SeedSequence([seed, *key]).generate_state(1)[0])
+
+
+def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **overrides):
+    """Run both parts (Monte Carlo) and put the theory beside them."""
+    cfg = {**(QUICK if quick else FULL), **overrides}
+    owned = isinstance(executor, int)
+    if owned:  # one pool for every call of mc.run
+        context = multiprocessing.get_context("spawn")
+        executor = concurrent.futures.ProcessPoolExecutor(executor, mp_context=context)
+    try:
+        loads, scaling = [], []
+        for n in cfg["n"]:
+            N = cfg["N"][n]
+            loads.append(
+                mc.run(
+                    at_load,
+                    {"load": list(cfg["load"])},
+                    samples=cfg["samples"],
+                    seed=_seed(seed, 1, n, N),
+                    params={"n": n, "N": N, "cues": cfg["cues"]},
+                    executor=executor,
+                    store=None if store is None else Path(store) / f"load_n{n}",
+                    progress=progress,
+                )
+            )
+            sizes = []
+            for N in cfg["sizes"][n]:
+                K_half = K_half_theory(N, n)
+                ds = mc.run(
+                    at_factor,
+                    {"factor": list(cfg["factor"])},
+                    samples=cfg["scaling_samples"],
+                    seed=_seed(seed, 2, n, N),
+                    params={"n": n, "N": N, "K_half": K_half, "cues": cfg["scaling_cues"]},
+                    executor=executor,
+                    store=None if store is None else Path(store) / f"scaling_n{n}_N{N}",
+                    progress=progress,
+                )
+                ds["scaling_N"], ds["K_half_theory"] = N, K_half
+                sizes.append(ds.rename(sample="scaling_sample"))
+            scaling.append(xr.concat(sizes, dim="size").assign_coords(size=np.arange(len(sizes))))
+    finally:
+        if owned:
+            executor.shutdown()
+    ds = xr.concat(loads, dim="n").assign_coords(n=list(cfg["n"]))
+    ds["N"] = ("n", [cfg["N"][n] for n in cfg["n"]])
+    scaled = xr.concat(scaling, dim="n", join="outer", fill_value=np.nan).assign_coords(
+        n=list(cfg["n"])
+    )
+    for name in ("stable", "p_error"):
+        ds[f"scaling_{name}"] = scaled[name]
+    ds["scaling_N"], ds["K_half_theory"] = scaled["scaling_N"], scaled["K_half_theory"]
+    ds.attrs = {
+        "experiment": "dense_capacity",
+        "model": "DenseHopfield, F(x) = x^n",
+        "T": 0.0,
+        "cues": cfg["cues"],
+        "scaling_cues": cfg["scaling_cues"],
+        "seed": seed,
+        "seeds": "each mc.run call draws from SeedSequence([seed, part, n, N])",
+        "assoc_version": __version__,
+    }
+    _describe(ds)
+    return add_theory(ds, seed=seed)
+
+
+def _describe(ds):
+    for name, text in (
+        ("p_error", "fraction of the spins of stored patterns flipped by one update"),
+        ("stable", "fraction of the stored patterns that are fixed points"),
+        ("m", "overlap at the fixed point reached from a stored pattern (mean over cues)"),
+        ("sweeps", "sweeps to the fixed point (mean over cues)"),
+        ("N", "number of spins (part 1)"),
+        ("scaling_stable", "fraction of stored patterns that are fixed points (part 2)"),
+        ("scaling_p_error", "one-step error probability (part 2)"),
+        ("scaling_N", "number of spins (part 2)"),
+        ("K_half_theory", "K with (1 - P_err)^N = 1/2, P_err from signal-to-noise theory"),
+    ):
+        ds[name].attrs["long_name"] = text
+
+
+def add_theory(ds, *, seed=0):
+    """The signal-to-noise P_err and RS m on the load grid; the measured and predicted
+    capacity K_c(N) and their log-log slopes."""
+    n, load = ds["n"].values, ds["load"].values
+    N = ds["N"].values
+    ds["K_c_rs"] = ("n", [alpha_c_full_power(k) * N_k ** (k - 1) for k, N_k in zip(n, N)])
+    ds["K_c_rs"].attrs["long_name"] = "RS capacity alpha_c N^(n-1) (full-power units)"
+    ds["alpha_c_rs"] = ("n", [alpha_c_full_power(k) for k in n])
+    ds["alpha_c_rs"].attrs["long_name"] = "RS alpha_c of K = alpha N^(n-1) (full power)"
+    K = np.array(
+        [[odd_K(x * alpha_c_full_power(k) * N_k ** (k - 1)) for x in load] for k, N_k in zip(n, N)]
+    )
+    ds["K"] = (("n", "load"), K)
+    ds["K"].attrs["long_name"] = "number of stored patterns"
+    ds["p_error_theory"] = (
+        ("n", "load"),
+        [[theory.one_step_error(N_k, K_kl, k) for K_kl in K_k] for k, N_k, K_k in zip(n, N, K)],
+    )
+    ds["p_error_theory"].attrs["long_name"] = "signal-to-noise P_err (Krotov & Hopfield)"
+    m = np.full(K.shape, np.nan)
+    for a, k in enumerate(n):
+        for b, x in enumerate(load):
+            if x <= 1.0:
+                m[a, b] = theory.rs_retrieval(x * theory.alpha_c(k), k).m
+    ds["m_theory"] = (("n", "load"), m)
+    ds["m_theory"].attrs["long_name"] = (
+        "RS overlap m at alpha = load alpha_c, T = 0 (NaN: beyond alpha_c)"
+    )
+
+    rng = np.random.default_rng(seed)
+    K_grid = ds["K_half_theory"] * ds["factor"]
+    crossing = np.full(ds["scaling_N"].shape, np.nan)
+    error = np.full_like(crossing, np.nan)
+    for a in range(n.size):
+        for b in range(ds.sizes["size"]):
+            if np.isnan(ds["scaling_N"].values[a, b]):
+                continue
+            f = ds["scaling_stable"].isel(n=a, size=b).transpose("factor", "scaling_sample").values
+            x = np.log(K_grid.isel(n=a, size=b).values)
+            crossing[a, b], error[a, b] = _crossing(x, f, rng)
+    ds["K_c"] = (("n", "size"), np.exp(crossing))
+    ds["K_c"].attrs["long_name"] = "K at which half the stored patterns are fixed points"
+    ds["K_c_err"] = (("n", "size"), np.exp(crossing) * error)
+    ds["K_c_err"].attrs["long_name"] = "bootstrap standard error of K_c"
+    N2 = ds["scaling_N"].values
+    K_max = [
+        [theory.K_max(int(x), k) if np.isfinite(x) else np.nan for x in row]
+        for k, row in zip(n, N2)
+    ]
+    ds["K_max_theory"] = (("n", "size"), K_max)
+    ds["K_max_theory"].attrs["long_name"] = "Krotov & Hopfield K_max = N^(n-1) / (2 (2n-3)!! ln N)"
+    slope, slope_err, slope_theory = [], [], []
+    for a in range(n.size):
+        ok = np.isfinite(crossing[a]) & np.isfinite(error[a]) & (error[a] > 0)
+        s, e = _fit_slope(np.log(N2[a, ok]), crossing[a, ok], error[a, ok])
+        slope.append(s)
+        slope_err.append(e)
+        known = np.isfinite(N2[a])
+        slope_theory.append(
+            np.polyfit(np.log(N2[a, known]), np.log(ds["K_half_theory"].values[a, known]), 1)[0]
+        )
+    ds["slope"] = ("n", slope)
+    ds["slope"].attrs["long_name"] = "d ln K_c / d ln N, weighted least squares"
+    ds["slope_err"] = ("n", slope_err)
+    ds["slope_theory"] = ("n", slope_theory)
+    ds["slope_theory"].attrs["long_name"] = "d ln K_half_theory / d ln N over the same N"
+    return ds
+
+
+def _crossing(x, f, rng, n_boot=200):
+    """x where the sample mean of f (rows: x) falls through 1/2, and its bootstrap error."""
+    estimate = _half_crossing(x, f.mean(axis=1))
+    picks = rng.integers(0, f.shape[1], size=(n_boot, f.shape[1]))
+    boot = np.array([_half_crossing(x, f[:, p].mean(axis=1)) for p in picks])
+    boot = boot[np.isfinite(boot)]
+    return estimate, (boot.std(ddof=1) if boot.size > 1 else np.nan)
+
+
+def _half_crossing(x, f):
+    """First x where f falls through 1/2 (linear interpolation); NaN if it never does."""
+    below = np.flatnonzero((f[:-1] >= 0.5) & (f[1:] < 0.5))
+    if below.size == 0:
+        return np.nan
+    i = below[0]
+    return x[i] + (f[i] - 0.5) / (f[i] - f[i + 1]) * (x[i + 1] - x[i])
+
+
+def _fit_slope(x, y, error):
+    """Weighted least squares y = a + b x; returns b and its standard error."""
+    if x.size < 2:
+        return np.nan, np.nan
+    X = np.stack([np.ones(x.size), x], axis=1)
+    w = 1.0 / error**2
+    cov = np.linalg.inv(X.T @ (w[:, None] * X))
+    b = (cov @ X.T @ (w * y))[1]
+    return b, np.sqrt(cov[1, 1])
+
+
+def plot(ds):
+    """One-step error and overlap against K / K_c; K_c(N) on log-log axes."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), layout="constrained")
+    load = np.linspace(float(ds["load"].min()), float(ds["load"].max()), 200)
+    for k, colour in zip(ds["n"].values, ("C0", "C1", "C2")):
+        point = ds.sel(n=k)
+        N = int(point["N"])
+        K_c = float(point["K_c_rs"])
+        errorbar(axes[0], point["p_error"], "load", color=colour, label=f"n = {k}, N = {N}")
+        P_err = [theory.one_step_error(N, odd_K(x * K_c), int(k)) for x in load]
+        axes[0].plot(load, P_err, color=colour, lw=1)
+        errorbar(axes[1], point["m"], "load", color=colour, label=f"n = {k}, N = {N}")
+        errorbar(axes[1], point["stable"], "load", color=colour, fmt="s", mfc="none", alpha=0.6)
+        axes[1].plot(point["load"], point["m_theory"], color=colour, lw=1)
+        good = np.isfinite(point["K_c"].values)
+        axes[2].errorbar(
+            point["scaling_N"].values[good],
+            point["K_c"].values[good],
+            yerr=point["K_c_err"].values[good],
+            fmt="o",
+            color=colour,
+            label=f"n = {k}: slope {float(point['slope']):.2f} +- {float(point['slope_err']):.2f}"
+            f" (theory {float(point['slope_theory']):.2f})",
+        )
+        known = np.isfinite(point["scaling_N"].values)
+        axes[2].plot(
+            point["scaling_N"].values[known],
+            point["K_half_theory"].values[known],
+            color=colour,
+            lw=1,
+        )
+        axes[2].plot(
+            point["scaling_N"].values[known],
+            point["K_max_theory"].values[known],
+            color=colour,
+            lw=1,
+            ls=":",
+        )
+    axes[0].set_yscale("log")
+    axes[0].set_ylim(1e-4, 0.5)
+    axes[0].set_ylabel("one-step error P_err (lines: signal-to-noise)")
+    axes[1].set_ylabel("final overlap m (lines: RS); squares: fixed-point fraction")
+    for ax in axes[:2]:
+        ax.axvline(1.0, color="k", ls="--", lw=1)
+        ax.set_xlabel("K / K_c (RS capacity alpha_c N^(n-1))")
+        ax.legend(fontsize=7)
+    axes[2].set_xscale("log")
+    axes[2].set_yscale("log")
+    axes[2].xaxis.set_minor_formatter(plt.NullFormatter())
+    axes[2].set_xlabel("N")
+    axes[2].set_ylabel("K_c: half the patterns are fixed points")
+    axes[2].legend(fontsize=7, title="lines: (1 - P_err)^N = 1/2; dotted: K_max", title_fontsize=7)
+    fig.suptitle("Dense associative memory F(x) = x^n at T = 0: Monte Carlo beside theory")
+    return fig
+
+
+def summary(ds):
+    """A few lines for the terminal."""
+    lines = []
+    for k in ds["n"].values:
+        p = ds.sel(n=k)
+        p_mc = p["p_error"].mean("sample")
+        at = int(np.argmin(np.abs(p["load"].values - 1.0)))
+        lines.append(
+            f"n = {k}, N = {int(p['N'])}: K_c(RS) = {float(p['K_c_rs']):.0f};"
+            f" at K = {int(p['K'][at])}: P_err {float(p_mc[at]):.4f}"
+            f" (theory {float(p['p_error_theory'][at]):.4f}),"
+            f" m {float(p['m'].mean('sample')[at]):.4f} (RS {float(p['m_theory'][at]):.4f});"
+            f" capacity slope {float(p['slope']):.2f} +- {float(p['slope_err']):.2f}"
+            f" (theory {float(p['slope_theory']):.2f}, asymptotic {k - 1})"
+        )
+    return "\n".join(lines)
