@@ -6,8 +6,10 @@ from .dense import DenseHopfield, PSpinHopfield
 from .hopfield import Hopfield, hebb, pseudo_inverse, storkey
 from .modern import ModernHopfield, entmax, sparsemax
 from .multitask import ExampleRecall, Multitask
+from .sparsey import CodeRecall, Sparsey, SparseyHierarchy
 
 __all__ = [
+    "CodeRecall",
     "DendriticNeurons",
     "DenseHopfield",
     "ExampleRecall",
@@ -17,6 +19,8 @@ __all__ = [
     "PSpinHopfield",
     "Recall",
     "Recognition",
+    "Sparsey",
+    "SparseyHierarchy",
     "entmax",
     "hebb",
     "pseudo_inverse",

@@ -1,0 +1,806 @@
+r"""Sparsey: modular sparse distributed codes chosen by familiarity (Rinkus).
+
+A macrocolumn (MAC) is Q competitive modules (CMs) of K binary cells; a code is exactly
+one active cell per CM, an SDR of Q active cells out of Q K. Afferent weights are binary
+and learned in a single trial: every weight from an active input to a winner is set to 1
+[R10]_. The code of an input is chosen by the Code Selection Algorithm (CSA), whose
+steps are the functions of this module, each with its equation:
+
+======  ==================================================  ========================
+step    equation                                            function
+======  ==================================================  ========================
+1       u_i = sum_j x_j W_ji  (U; likewise h from the        :func:`input_sums`
+        previous code, H, and d from above, D)
+2       U_i = u_i / a, a = number of active inputs           :func:`normalised_sums`
+        (or u_i / max(a, n_i), n_i the cell's learned inputs)
+3       V_i = U_i^phi H_i^lam D_i^psi                        :func:`local_support`
+4       G = (1/Q) sum_q max_{i in q} V_i                     :func:`familiarity`
+5       eta = 1 + chi max(0, (G - G_-) / (1 - G_-))^gamma    :func:`expansivity`
+6       mu_i = 1 + (eta - 1) / (1 + s1 e^{-s2 (V_i - s3)})   :func:`relative_likelihoods`
+7       rho_i = mu_i / sum_{k in q} mu_k                     :func:`win_probabilities`
+8       winner of CM q ~ rho (learning), argmax V            :func:`choose_winners`
+        (recognition, the first of equal cells)
+======  ==================================================  ========================
+
+The key is step 5: the more familiar the input (G -> 1), the more expansive the sigmoid
+and the more surely every CM picks its cell of highest support, reactivating the stored
+code; for a novel input (G -> 0) eta -> 1, every mu_i = 1 and the code is drawn
+uniformly, a new random code. In between, codes of similar inputs intersect in
+proportion to their similarity [R10]_, [R14]_.
+
+The functions above are the textbook (NumPy) form, used by :meth:`Sparsey.csa` to show
+every intermediate; learning and recall run the same steps fused in the Numba kernels
+of `assoc._kernels.sparsey` on bit-packed weights. Neither reads the stored items: the
+cost of storing or retrieving one item is O(Q K N / 64) word operations, whatever the
+number already stored (fixed time, [R14]_). (``recall`` also reports the overlaps m of
+the code with every stored code, the shared API's bookkeeping: O(P Q K / 64), outside
+the CSA.)
+
+Transform variants (:class:`Transform`), with the same sigmoid in V:
+
+- ``"2010"`` [R10]_: the expansivity grows with familiarity from G = 0 on,
+  eta = 1 + chi G^gamma (G_- = 0);
+- ``"2014"`` [R14]_: eta = 1 for G <= G_-: a MAC treats every input whose familiarity
+  is below G_- as fully novel, so that codes of novel inputs stay uniform and random as
+  the MAC fills up.
+
+Parameters and defaults (symbols from the papers, which tune them per simulation
+and do not give one default set; the values below are chosen here):
+
+==========  =========  ======================================================  =========
+parameter   default    meaning                                                 source
+==========  =========  ======================================================  =========
+Q, K        24, 8      CMs per MAC, cells per CM (~70 and ~20 in cortex)       [R10]_
+phi         1          exponent of U in V                                      [R14]_
+lam         1          exponent of H in V (sequences)                          [R14]_
+psi         1          exponent of D in V (top-down)                           [R14]_
+chi         1000       maximal expansivity: eta(G = 1) = 1 + chi               [R14]_
+gamma       2          power of the (rescaled) familiarity in eta              [R10]_
+G_-         0.2        familiarity below which eta = 1 ("2014"; 0 for "2010")  [R14]_
+s1, s2, s3  1, 12, .5  sigmoid: horizontal scale, steepness, inflection in V   [R14]_
+band        (1, N)     a MAC is active when its active inputs lie in the band  [R14]_
+freeze      None       fraction of set weights that ends the critical period   [R14]_
+norm.       "input"    step 2: U = u / a ("input", the papers) or              here
+                       u / max(a, n_i) ("cell")
+==========  =========  ======================================================  =========
+
+The "cell" normalisation is an option added here, not from the papers: with binary
+weights learned by OR, a cell that has won for many inputs has learned a superset of
+most new inputs and gets U = 1 for them, tying with the cell that stored the input
+itself. Dividing by the cell's own number of learned inputs when that is larger keeps
+such broad cells from matching everything; it leaves V unchanged for a cell that has
+learned one input of the probe's size (the closed forms of `theory.sparsey` for one
+stored item hold for both) and matters for strongly correlated inputs (digits).
+
+References
+----------
+.. [R10] G. J. Rinkus, "A cortical sparse distributed coding model linking mini- and
+         macrocolumn-scale functionality", Front. Neuroanat. 4:17 (2010).
+.. [R14] G. J. Rinkus, "Sparsey: event recognition via deep hierarchical sparse
+         distributed codes", Front. Comput. Neurosci. 8:160 (2014).
+.. [RL17] G. J. Rinkus, J. Leveille, "Superposed episodic and semantic memory via
+          sparse distributed representation", arXiv:1710.07829 (2017).
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass, fields
+from typing import NamedTuple
+
+import numpy as np
+
+from .._kernels import sparsey as _kernel
+from .._validation import (
+    as_generator,
+    check_array,
+    check_choice,
+    check_int,
+    check_real,
+    fail,
+)
+from ..patterns import pack_sdr, sdr_overlap
+from ._base import Recall
+
+__all__ = [
+    "CSA",
+    "TRANSFORMS",
+    "CodeRecall",
+    "Sparsey",
+    "SparseyHierarchy",
+    "Transform",
+    "choose_winners",
+    "expansivity",
+    "familiarity",
+    "input_sums",
+    "local_support",
+    "normalised_sums",
+    "patches",
+    "relative_likelihoods",
+    "win_probabilities",
+]
+
+
+@dataclass(frozen=True)
+class Transform:
+    r"""The familiarity-contingent V -> mu transform (CSA steps 5 and 6).
+
+    eta(G) = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma, and
+    mu(V) = 1 + (eta - 1) / (1 + sigma1 exp(-sigma2 (V - sigma3))).
+
+    Attributes
+    ----------
+    chi : float
+        Maximal expansivity, chi >= 0: at G = 1 the most supported cell is 1 + chi
+        times likelier than one with no support (sigma1 e^{sigma2 sigma3} >> 1).
+    gamma : float
+        Power of the rescaled familiarity, gamma > 0.
+    G_minus : float
+        Familiarity at and below which eta = 1 (all mu = 1), 0 <= G_minus < 1.
+    sigma1, sigma2, sigma3 : float
+        Horizontal scale (> 0), steepness (>= 0) and inflection point of the sigmoid.
+    """
+
+    chi: float = 1000.0
+    gamma: float = 2.0
+    G_minus: float = 0.2
+    sigma1: float = 1.0
+    sigma2: float = 12.0
+    sigma3: float = 0.5
+
+    def __post_init__(self):
+        check_real("chi", self.chi, low=0.0)
+        check_real("gamma", self.gamma, low=0.0, closed=(False, True))
+        check_real("G_minus", self.G_minus, low=0.0, high=1.0, closed=(True, False))
+        check_real("sigma1", self.sigma1, low=0.0, closed=(False, True))
+        check_real("sigma2", self.sigma2, low=0.0)
+        check_real("sigma3", self.sigma3)
+
+
+TRANSFORMS = {"2010": Transform(G_minus=0.0), "2014": Transform()}
+"""The published variants: ``"2010"`` [R10]_ (no familiarity floor) and ``"2014"``
+[R14]_ (eta = 1 below G_minus)."""
+
+
+# ---- the CSA, step by step (NumPy) ---------------------------------------------------
+
+
+def input_sums(W, x):
+    r"""Step 1: raw input sums u_i = sum_j x_j W_ji, the active inputs cell i listens to.
+
+    Parameters
+    ----------
+    W : ndarray of shape (Q K, n), bool
+        Binary afferent weights of the MAC's cells (rows) from its n inputs.
+    x : ndarray of shape (n,) or (B, n), bool
+        Active inputs.
+
+    Returns
+    -------
+    ndarray of shape (Q K,) or (B, Q K), int64
+    """
+    return x.astype(np.int64) @ W.T.astype(np.int64)
+
+
+def normalised_sums(u, a, n=None):
+    r"""Step 2: U_i = u_i / a, with a the number of active inputs (the largest u_i can
+    be), so that U_i = 1 when cell i has learned every active input [R14]_.
+
+    With ``n``, the number of inputs each cell has learned (shape (Q K,)), U_i =
+    u_i / max(a, n_i) instead: the "cell" normalisation of `Sparsey`.
+    ``a`` is an int, or an array of shape (B, 1) for u of shape (B, Q K).
+    """
+    return u / (a if n is None else np.maximum(a, n))
+
+
+def local_support(U, H=None, D=None, *, phi=1.0, lam=1.0, psi=1.0):
+    r"""Step 3: V_i = U_i^phi H_i^lam D_i^psi, the evidence that cell i should win [R14]_.
+
+    An input field that is absent (H on the first item of a sequence, D where nothing
+    is above) is left out of the product. In [R10]_ V = U.
+    """
+    V = U**phi
+    for field, power in ((H, lam), (D, psi)):
+        if field is not None:
+            V = V * field**power
+    return V
+
+
+def familiarity(V, Q):
+    r"""Step 4: global familiarity G = (1/Q) sum_q max_{i in CM q} V_i [R10]_.
+
+    G = 1 when every CM holds a cell that has learned the whole input (a stored item);
+    G is near 0 for an input unlike anything stored.
+
+    Parameters
+    ----------
+    V : ndarray of shape (Q K,) or (B, Q K)
+    Q : int
+
+    Returns
+    -------
+    float or ndarray of shape (B,)
+    """
+    return V.reshape(*V.shape[:-1], Q, -1).max(axis=-1).mean(axis=-1)
+
+
+def expansivity(G, transform):
+    r"""Step 5: eta = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma.
+
+    The familiarity-contingent expansivity of the V -> mu sigmoid [R10]_, [R14]_; eta = 1
+    (no preference, a uniform draw) for G <= G_minus.
+    """
+    t = transform
+    return 1.0 + t.chi * np.maximum(0.0, (G - t.G_minus) / (1.0 - t.G_minus)) ** t.gamma
+
+
+def relative_likelihoods(V, eta, transform):
+    r"""Step 6: mu_i = 1 + (eta - 1) / (1 + sigma1 exp(-sigma2 (V_i - sigma3))) [R14]_.
+
+    ``eta`` is a float or an array of shape (B,) for V of shape (B, Q K).
+    """
+    t = transform
+    eta = np.asarray(eta, dtype=np.float64)[..., None]
+    return 1.0 + (eta - 1.0) / (1.0 + t.sigma1 * np.exp(-t.sigma2 * (V - t.sigma3)))
+
+
+def win_probabilities(mu, Q):
+    r"""Step 7: rho_i = mu_i / sum_{k in CM(i)} mu_k, the chance that cell i wins its CM."""
+    by_cm = mu.reshape(*mu.shape[:-1], Q, -1)
+    return (by_cm / by_cm.sum(axis=-1, keepdims=True)).reshape(mu.shape)
+
+
+def choose_winners(rho, V, Q, *, r=None):
+    r"""Step 8: one winner per CM [R14]_.
+
+    Learning (uniforms ``r`` of shape (..., Q) given) draws the winner of CM q from rho
+    by inverse CDF: the first cell whose cumulative rho exceeds r_q. Recognition (``r``
+    None) takes the cell of largest V, the first of equal cells.
+
+    Returns
+    -------
+    ndarray of shape (..., Q), int64
+        The winning cell k in 0..K-1 of each CM.
+    """
+    if r is None:
+        return np.argmax(V.reshape(*V.shape[:-1], Q, -1), axis=-1)
+    cumulative = np.cumsum(rho.reshape(*rho.shape[:-1], Q, -1), axis=-1)
+    below = cumulative <= r[..., None] * cumulative[..., -1:]
+    return np.minimum(below.sum(axis=-1), cumulative.shape[-1] - 1)
+
+
+class CSA(NamedTuple):
+    """Every intermediate of one pass of the CSA (see the module table)."""
+
+    u: np.ndarray
+    U: np.ndarray
+    V: np.ndarray
+    G: float
+    eta: float
+    mu: np.ndarray
+    rho: np.ndarray
+    winners: np.ndarray
+
+
+@dataclass(frozen=True)
+class CodeRecall(Recall):
+    """`Recall` of a Sparsey memory, for one cue or a batch of B cues.
+
+    ``s`` is the code (the one-hot winners of the Q CMs, of every MAC of the level),
+    ``m`` its overlaps (shared active cells) with the stored codes, ``sweeps`` 1 (one
+    pass of the CSA), ``converged`` True and ``energy`` None: the CSA minimises no
+    energy.
+
+    Attributes
+    ----------
+    G : float or ndarray of shape (B,)
+        Global familiarity of the cue (mean over the level's active MACs).
+    winners : ndarray, int64
+        The winning cell of each CM: shape (Q,) or (B, Q) for a `Sparsey` MAC, (M, Q)
+        or (B, M, Q) for the top level of a `SparseyHierarchy` (-1: MAC inactive).
+    """
+
+    G: float | np.ndarray = 0.0
+    winners: np.ndarray | None = None
+
+
+def _code_bits(winners, K):
+    """One-hot codes of ``winners`` (..., M, Q) as bool (..., M Q K); -1 gives no bit."""
+    *lead, M, Q = winners.shape
+    bits = np.zeros((*lead, M, Q, K), dtype=bool)
+    on = winners >= 0
+    np.put_along_axis(bits, np.where(on, winners, 0)[..., None], on[..., None], axis=-1)
+    return bits.reshape(*lead, M * Q * K)
+
+
+def _unpack_bits(words, n):
+    """Packed rows (..., W) uint64 as bool (..., n)."""
+    as_bytes = np.ascontiguousarray(words, dtype="<u8").view(np.uint8)
+    return np.unpackbits(as_bytes, axis=-1, bitorder="little")[..., :n].astype(bool)
+
+
+class _Level:
+    """M MACs of Q CMs of K cells over inputs of ``n`` bits each: packed weights and the
+    kernel calls. ``band`` bounds the active inputs of an active MAC."""
+
+    def __init__(self, M, n, Q, K, *, band, freeze, transform, phi, lam, norm, horizontal):
+        self.M, self.n, self.Q, self.K = M, n, Q, K
+        self.band = np.array(band, dtype=np.int64)
+        self.transform = np.array(astuple(transform))
+        self.exponents = np.array([phi, lam], dtype=np.float64)
+        self.norm = _NORMALISATIONS.index(norm)
+        self.W = np.zeros((M, Q * K, (n + 63) // 64), dtype=np.uint64)
+        H = (Q * K + 63) // 64 if horizontal else 0
+        self.WH = np.zeros((M, Q * K, H), dtype=np.uint64)
+        self.n_w = np.zeros((M, Q * K), dtype=np.int64)
+        self.n_set = np.zeros(M, dtype=np.int64)
+        weights = Q * K * n
+        self.freeze_at = weights + 1 if freeze is None else int(np.ceil(freeze * weights))
+
+    def run(self, x, starts, *, learning, rng):
+        """The CSA on packed inputs x (B, M, W) in order: learning (uniforms drawn from
+        ``rng``), or recall of sequences (``learning`` False, ``rng`` unused)."""
+        B = x.shape[0]
+        r = rng.random((B, self.M, self.Q)) if learning else np.zeros((B, self.M, self.Q))
+        out = self._outputs(B)
+        _kernel.learn(
+            self.W, self.WH, self.n_w, self.n_set, self.freeze_at, x, self.band, starts,
+            self.exponents, self.norm, self.transform, r, learning, out,
+        )  # fmt: skip
+        return out
+
+    def recognise(self, x):
+        """The CSA in recognition mode on independent packed inputs x (B, M, W)."""
+        out = self._outputs(x.shape[0])
+        _kernel.recognise(
+            self.W, self.n_w, x, self.band, self.exponents, self.norm, self.transform, out
+        )
+        return out
+
+    def _outputs(self, B):
+        return (
+            np.zeros((B, self.M, self.Q), dtype=np.int64),
+            np.zeros((B, self.M)),
+            np.zeros((B, self.M), dtype=np.int64),
+        )
+
+
+_NORMALISATIONS = ("input", "cell")
+
+
+def _transform(transform):
+    if isinstance(transform, Transform):
+        return transform
+    return TRANSFORMS[check_choice("transform", transform, TRANSFORMS)]
+
+
+class Sparsey:
+    r"""A Sparsey macrocolumn: Q CMs of K binary cells over N binary inputs.
+
+    Learns items (or sequences) in a single trial each and recognises them in one pass
+    of the CSA; see the module docstring for the steps and the parameters' sources.
+
+    Parameters
+    ----------
+    N : int
+        Number of input bits.
+    Q : int, default=24
+        Competitive modules (CMs): the number of active cells of every code.
+    K : int, default=8
+        Cells per CM.
+    transform : {"2010", "2014"} or Transform, default="2014"
+        The V -> mu transform: the published variant, or one with other parameters.
+    phi : float, default=1.0
+        Exponent of the bottom-up support U in V.
+    lam : float, default=1.0
+        Exponent of the horizontal support H in V (with ``sequences``).
+    freeze : float, optional
+        Critical period: learning stops once this fraction of the Q K N afferent
+        weights is 1. None: never. A frozen MAC stores nothing new, so it picks its
+        codes by recognition (argmax V) from then on, also in `learn`.
+    normalisation : {"input", "cell"}, default="input"
+        Step 2: U = u / a (the papers) or u / max(a, n_i) (see the module docstring).
+    sequences : bool, default=False
+        Give the cells horizontal (H) weights from the MAC's previous code, so that an
+        item's code depends on the items before it (:meth:`learn_sequences`).
+
+    Examples
+    --------
+    >>> from assoc import patterns
+    >>> xi = patterns.sdr(200, 1000, 20, rng=0)
+    >>> mac = Sparsey(1000).learn(xi, rng=1)
+    >>> r = mac.recall(xi[:5])
+    >>> r.G.tolist(), r.m[:, :5].diagonal().tolist()  # G = 1, all 24 cells back
+    ([1.0, 1.0, 1.0, 1.0, 1.0], [24.0, 24.0, 24.0, 24.0, 24.0])
+    >>> novel = mac.recall(patterns.sdr(1, 1000, 20, rng=3)[0])
+    >>> bool(novel.G < 0.7), int(novel.m.max()) < 24
+    (True, True)
+    """
+
+    def __init__(
+        self,
+        N,
+        *,
+        Q=24,
+        K=8,
+        transform="2014",
+        phi=1.0,
+        lam=1.0,
+        freeze=None,
+        normalisation="input",
+        sequences=False,
+    ):
+        self.N = check_int("N", N, low=1)
+        self.Q = check_int("Q", Q, low=1)
+        self.K = check_int("K", K, low=1)
+        self.transform = _transform(transform)
+        self.phi = check_real("phi", phi, low=0.0, closed=(False, True))
+        self.lam = check_real("lam", lam, low=0.0, closed=(False, True))
+        if freeze is not None:
+            freeze = check_real("freeze", freeze, low=0.0, high=1.0, closed=(False, True))
+        self.freeze = freeze
+        self.normalisation = check_choice("normalisation", normalisation, _NORMALISATIONS)
+        self.sequences = bool(sequences)
+        self._level = _Level(
+            1, self.N, self.Q, self.K, band=(1, self.N), freeze=freeze,
+            transform=self.transform, phi=self.phi, lam=self.lam, norm=self.normalisation,
+            horizontal=self.sequences,
+        )  # fmt: skip
+        # what each learn call adds: (winners, G, ops, packed codes); joined on demand, so
+        # that learning appends in O(items) whatever was stored before
+        self._learned = [
+            (
+                np.empty((0, self.Q), dtype=np.int64),
+                np.empty(0),
+                np.empty(0, dtype=np.int64),
+                np.empty((0, (self.Q * self.K + 63) // 64), dtype=np.uint64),
+            )
+        ]
+
+    @property
+    def codes(self):
+        """The winners of every item learned, ndarray of shape (P, Q), int64."""
+        return self._joined()[0]
+
+    @property
+    def G_learned(self):
+        """The familiarity of each item when it was learned, ndarray of shape (P,)."""
+        return self._joined()[1]
+
+    @property
+    def ops(self):
+        """Word operations (popcounts and weight words written) spent on each item
+        learned, ndarray of shape (P,), int64: the same for every item, however many were
+        stored before it."""
+        return self._joined()[2]
+
+    def _joined(self):
+        if len(self._learned) > 1:
+            self._learned = [tuple(np.concatenate(part) for part in zip(*self._learned))]
+        return self._learned[0]
+
+    @property
+    def weights(self):
+        """Afferent weights, ndarray of shape (Q K, N), bool (cell q K + k of CM q)."""
+        return _unpack_bits(self._level.W[0], self.N)
+
+    @property
+    def saturation(self):
+        """Fraction of the afferent weights set to 1."""
+        return float(self._level.n_set[0]) / (self.Q * self.K * self.N)
+
+    def learn(self, xi, *, rng=None):
+        """Learn the items ``xi`` (ndarray (P, N), bool) one after the other, one trial
+        each (CSA in learning mode); returns self. Draws P Q uniforms from ``rng``."""
+        xi = self._check_inputs("xi", xi, ndim=(2,))
+        starts = np.ones(xi.shape[0], dtype=bool)
+        self._keep(self._level.run(self._pack(xi), starts, learning=True, rng=as_generator(rng)))
+        return self
+
+    def learn_sequences(self, sequences, *, rng=None):
+        """Learn sequences (ndarray (S, T, N), bool), item after item, each code chosen
+        with H input from the code before it; returns self. Needs ``sequences=True``."""
+        seq = self._check_sequences(sequences)
+        out = self._level.run(
+            self._pack(seq.reshape(-1, self.N)), self._starts(seq), learning=True,
+            rng=as_generator(rng),
+        )  # fmt: skip
+        self._keep(out)
+        return self
+
+    def recall(self, cue):
+        """Recognise ``cue`` (ndarray (N,) or (B, N), bool): the CSA in recognition mode
+        (deterministic: the cell of largest V in each CM). Returns a `CodeRecall`."""
+        cue = self._check_inputs("cue", cue)
+        rows = cue.reshape(-1, self.N)
+        out = self._level.recognise(self._pack(rows))
+        result = self._result(out)
+        return result[0] if cue.ndim == 1 else result
+
+    def recall_sequences(self, sequences):
+        """Recognise sequences (S, T, N) item after item with H input from the code
+        recalled before; a `CodeRecall` with batch shape (S, T)."""
+        seq = self._check_sequences(sequences)
+        S, T, _ = seq.shape
+        rows = self._pack(seq.reshape(-1, self.N))
+        out = self._level.run(rows, self._starts(seq), learning=False, rng=None)
+        values = (getattr(self._result(out), f.name) for f in fields(CodeRecall))
+        return CodeRecall(*(None if v is None else v.reshape(S, T, *v.shape[1:]) for v in values))
+
+    def csa(self, x, *, learning=False, rng=None):
+        """One pass of the CSA on ``x`` (ndarray (N,), bool), step by step in NumPy,
+        without learning and with the U input only; returns `CSA` with every
+        intermediate. With ``learning`` the winners are drawn from rho (Q uniforms from
+        ``rng``), else recognised."""
+        x = self._check_inputs("x", x, ndim=(1,))
+        r = as_generator(rng).random(self.Q) if learning else None
+        u = input_sums(self.weights, x)
+        n = self._level.n_w[0] if self.normalisation == "cell" else None
+        U = normalised_sums(u, np.count_nonzero(x), n)
+        V = local_support(U, phi=self.phi)
+        G = familiarity(V, self.Q)
+        eta = expansivity(G, self.transform)
+        mu = relative_likelihoods(V, eta, self.transform)
+        rho = win_probabilities(mu, self.Q)
+        winners = choose_winners(rho, V, self.Q, r=r)
+        return CSA(u, U, V, float(G), float(eta), mu, rho, winners)
+
+    def _keep(self, out):
+        winners, G, ops = out
+        packed = pack_sdr(_code_bits(winners, self.K))
+        self._learned.append((winners[:, 0], G[:, 0], ops[:, 0], packed))
+
+    def _result(self, out):
+        winners, G, _ = out
+        if not self.codes.shape[0]:
+            raise ValueError("nothing learned; call learn(xi) first")
+        bits = _code_bits(winners, self.K)
+        m = sdr_overlap(self._joined()[3], pack_sdr(bits)).astype(np.float64)
+        B = winners.shape[0]
+        return CodeRecall(
+            s=bits, m=m, energy=None, sweeps=np.ones(B, dtype=np.int64),
+            converged=np.ones(B, dtype=bool), G=G[:, 0], winners=winners[:, 0],
+        )  # fmt: skip
+
+    def _pack(self, rows):
+        return pack_sdr(rows)[:, None, :]
+
+    def _starts(self, seq):
+        starts = np.zeros(seq.shape[:2], dtype=bool)
+        starts[:, 0] = True
+        return starts.ravel()
+
+    def _check_inputs(self, name, x, ndim=(1, 2)):
+        check_array(name, x, ndim=ndim, shape=(None, self.N), kinds="b")
+        empty = np.flatnonzero(~x.reshape(-1, self.N).any(axis=1))
+        if empty.size:
+            fail(name, "inputs with at least one active bit", f"none in row {empty[0]}")
+        return x
+
+    def _check_sequences(self, sequences):
+        if not self.sequences:
+            fail("sequences", "learned by a Sparsey(..., sequences=True)", "a MAC without H")
+        check_array("sequences", sequences, ndim=(3,), shape=(None, None, self.N), kinds="b")
+        self._check_inputs("sequences", sequences.reshape(-1, self.N), ndim=(2,))
+        return sequences
+
+    def __repr__(self):
+        return (
+            f"Sparsey(N={self.N}, Q={self.Q}, K={self.K}, P={self.codes.shape[0]}, "
+            f"saturation={self.saturation:.3f})"
+        )
+
+
+def patches(shape, size, stride):
+    """Receptive fields of square patches of an image: the level-1 fields of a
+    `SparseyHierarchy` over images raveled row by row.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        (height, width) of the image.
+    size : int
+        Side of a patch.
+    stride : int
+        Step between patches (``stride < size`` overlaps them).
+
+    Returns
+    -------
+    ndarray of shape (M, size * size), int64
+        Pixel indices of each patch, patches row by row.
+
+    Examples
+    --------
+    >>> patches((8, 8), 4, 2).shape
+    (9, 16)
+    """
+    height, width = (check_int("shape", side, low=1) for side in shape)
+    size = check_int("size", size, low=1, high=min(height, width))
+    stride = check_int("stride", stride, low=1)
+    rows = np.arange(0, height - size + 1, stride)
+    cols = np.arange(0, width - size + 1, stride)
+    corner = (rows[:, None] * width + cols[None, :]).ravel()
+    offsets = (np.arange(size)[:, None] * width + np.arange(size)[None, :]).ravel()
+    return corner[:, None] + offsets[None, :]
+
+
+class SparseyHierarchy:
+    r"""Levels of Sparsey MACs, each MAC over a receptive field of the level below [R14]_.
+
+    A level-1 MAC reads the input bits of its field; a MAC of level l > 1 reads the codes
+    of the level-(l-1) MACs in its field (their Q K bits each, none for an inactive MAC).
+    A MAC is active on an item only if the number of its active input bits lies in its
+    level's band, and its afferent weights freeze once the fraction ``freeze`` of them is
+    set (its critical period, [R14]_). Every MAC runs the CSA of `Sparsey` on its own
+    field; levels learn bottom-up, so a level learns a whole batch before the next.
+
+    Parameters
+    ----------
+    N : int
+        Input bits.
+    fields : sequence of ndarray of shape (M_l, r_l), int
+        For each level, the receptive field of each of its M_l MACs: input bits
+        (level 1) or MACs of the level below.
+    Q, K : int or sequence of int, default=(8, 32) and (32, 64)
+        CMs per MAC and cells per CM, per level (an int: the same at every level).
+    bands : sequence of (int, int or None), optional
+        For each level, the least and most active input bits of an active MAC (None:
+        no upper bound). Default: (1, None) at every level.
+    freeze : float or sequence of (float or None), optional
+        For each level, the fraction of set weights that ends a MAC's critical period.
+    transform : {"2010", "2014"} or Transform, default="2014"
+        The V -> mu transform of every MAC.
+    phi : float, default=1.0
+        Exponent of U in V.
+    normalisation : {"input", "cell"}, default="cell"
+        Step 2 of the CSA in every MAC (see `Sparsey`); "cell" by default, since the
+        inputs of a hierarchy's MACs (image patches, codes of the level below) are
+        strongly correlated.
+
+    """
+
+    def __init__(
+        self,
+        N,
+        fields,
+        *,
+        Q=(8, 32),
+        K=(32, 64),
+        bands=None,
+        freeze=None,
+        transform="2014",
+        phi=1.0,
+        normalisation="cell",
+    ):
+        self.N = check_int("N", N, low=1)
+        if not isinstance(fields, (list, tuple)) or not fields:
+            fail("fields", "a non-empty list of (M_l, r_l) index arrays, one per level", fields)
+        L = len(fields)
+        Q, K = (self._per_level(name, v, L) for name, v in (("Q", Q), ("K", K)))
+        bands = [(1, None)] * L if bands is None else self._per_level("bands", bands, L)
+        freeze = self._per_level("freeze", freeze, L)
+        transform = _transform(transform)
+        phi = check_real("phi", phi, low=0.0, closed=(False, True))
+        norm = check_choice("normalisation", normalisation, _NORMALISATIONS)
+        self.levels, below = [], (self.N, 1)  # (units of the level below, bits per unit)
+        for l, field in enumerate(fields):
+            check_array(f"fields[{l}]", field, ndim=(2,), kinds="iu")
+            if field.size and (field.min() < 0 or field.max() >= below[0]):
+                fail(
+                    f"fields[{l}]",
+                    f"indices in [0, {below[0] - 1}]",
+                    f"{field.min()}..{field.max()}",
+                )
+            q, k = check_int(f"Q[{l}]", Q[l], low=1), check_int(f"K[{l}]", K[l], low=1)
+            n = field.shape[1] * below[1]
+            lo, hi = bands[l]
+            band = (
+                check_int(f"bands[{l}][0]", lo, low=1),
+                n if hi is None else check_int(f"bands[{l}][1]", hi, low=lo),
+            )
+            if freeze[l] is not None:
+                check_real(f"freeze[{l}]", freeze[l], low=0.0, high=1.0, closed=(False, True))
+            self.levels.append(
+                _Level(
+                    field.shape[0],
+                    n,
+                    q,
+                    k,
+                    band=band,
+                    freeze=freeze[l],
+                    transform=transform,
+                    phi=phi,
+                    lam=1.0,
+                    norm=norm,
+                    horizontal=False,
+                )
+            )
+            below = (field.shape[0], q * k)
+        self.fields = [np.asarray(f, dtype=np.int64) for f in fields]
+        self.transform = transform
+        # what each learn call adds: (ops, packed top codes, winners per level), joined on
+        # demand
+        empty = [np.empty((0, lv.M, lv.Q), dtype=np.int64) for lv in self.levels]
+        words = (self.levels[-1].M * self.levels[-1].Q * self.levels[-1].K + 63) // 64
+        self._learned = [
+            (np.empty(0, dtype=np.int64), np.empty((0, words), dtype=np.uint64), *empty)
+        ]
+
+    @property
+    def codes(self):
+        """Winners of every MAC for each item learned, a list over levels of ndarrays of
+        shape (P, M_l, Q_l), int64 (-1: inactive)."""
+        return list(self._joined()[2:])
+
+    @property
+    def ops(self):
+        """Word operations spent on each item learned, all levels together, ndarray of
+        shape (P,), int64."""
+        return self._joined()[0]
+
+    def _joined(self):
+        if len(self._learned) > 1:
+            self._learned = [tuple(np.concatenate(part) for part in zip(*self._learned))]
+        return self._learned[0]
+
+    def learn(self, xi, *, rng=None):
+        """Learn the items ``xi`` (ndarray (P, N), bool), one trial each, level by level;
+        returns self. Draws P sum_l M_l Q_l uniforms from ``rng``."""
+        check_array("xi", xi, ndim=(2,), shape=(None, self.N), kinds="b")
+        rng, starts = as_generator(rng), np.ones(xi.shape[0], dtype=bool)
+        ops = np.zeros(xi.shape[0], dtype=np.int64)
+        units, codes = xi, []
+        for l, level in enumerate(self.levels):
+            winners, _, level_ops = level.run(
+                self._inputs(l, units), starts, learning=True, rng=rng
+            )
+            codes.append(winners)
+            ops += level_ops.sum(axis=1)
+            units = winners
+        packed = pack_sdr(_code_bits(units, self.levels[-1].K))
+        self._learned.append((ops, packed, *codes))
+        return self
+
+    def recall(self, cue):
+        """Recognise ``cue`` (ndarray (N,) or (B, N), bool) level by level; a `CodeRecall`
+        of the top level (its code, overlaps with the stored top-level codes, and G, the
+        mean familiarity of its active MACs)."""
+        check_array("cue", cue, ndim=(1, 2), shape=(None, self.N), kinds="b")
+        if not self.ops.shape[0]:
+            raise ValueError("nothing learned; call learn(xi) first")
+        units = cue.reshape(-1, self.N)
+        for l, level in enumerate(self.levels):
+            winners, G, _ = level.recognise(self._inputs(l, units))
+            units = winners
+        active = winners[..., 0] >= 0
+        G = np.where(
+            active.any(axis=1), (G * active).sum(axis=1) / np.maximum(active.sum(axis=1), 1), 0.0
+        )
+        bits = _code_bits(winners, self.levels[-1].K)
+        B = bits.shape[0]
+        result = CodeRecall(
+            s=bits, m=sdr_overlap(self._joined()[1], pack_sdr(bits)).astype(np.float64),
+            energy=None, sweeps=np.ones(B, dtype=np.int64), converged=np.ones(B, dtype=bool),
+            G=G, winners=winners,
+        )  # fmt: skip
+        return result[0] if cue.ndim == 1 else result
+
+    def _inputs(self, l, units):
+        """Packed inputs (B, M_l, W) of level l from the input bits (l = 0) or from the
+        winners (B, M, Q) of the level below."""
+        field = self.fields[l]
+        if l == 0:
+            bits = units[:, field]
+        else:
+            below = self.levels[l - 1]
+            codes = _code_bits(units, below.K).reshape(units.shape[0], below.M, -1)
+            bits = codes[:, field].reshape(units.shape[0], field.shape[0], -1)
+        B, M, n = bits.shape
+        return pack_sdr(bits.reshape(B * M, n)).reshape(B, M, -1)
+
+    @staticmethod
+    def _per_level(name, value, L):
+        if value is None or np.isscalar(value):
+            return [value] * L
+        if len(value) != L:
+            fail(name, f"one value, or one per level ({L})", f"{len(value)} values")
+        return list(value)

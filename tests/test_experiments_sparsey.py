@@ -1,0 +1,66 @@
+"""The Sparsey experiments' quick modes: Datasets, figures and the physics they show."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+from experiments import sparsey_capacity, sparsey_digits, sparsey_similarity
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def similarity():
+    return sparsey_similarity.run(quick=True, progress=False)
+
+
+@pytest.fixture(scope="module")
+def capacity():
+    return sparsey_capacity.run(quick=True, progress=False)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return sparsey_digits.run(quick=True, progress=False)
+
+
+def test_similarity_follows_the_closed_form(similarity):
+    # Each point averages samples x probes codes; the closed form gives the binomial
+    # standard error of that mean. Tolerance: 4 standard errors at every point.
+    ds = similarity
+    assert ds["overlap"].dims == ("variant", "v", "sample")
+    assert ds["overlap_theory"].dims == ("variant", "v")
+    error = np.abs(ds["overlap"].mean("sample") - ds["overlap_theory"])
+    assert (error <= 4 * ds["overlap_theory_se"] + 1e-9).all()
+    # similar inputs, similar codes: Q/K for a novel probe, nearly Q for A itself
+    assert ds["overlap_theory"].sel(v=0.0).values.tolist() == [3.0, 3.0]
+    assert (ds["overlap"].sel(v=1.0) > 22).all()
+    assert len(sparsey_similarity.plot(ds).axes) == 1
+    assert "standard errors" in sparsey_similarity.summary(ds)
+
+
+def test_capacity_against_the_crosstalk_theory(capacity):
+    ds = capacity
+    assert ds["exact"].dims == ("G_minus", "P", "sample")
+    np.testing.assert_array_equal(ds["G_stored"], 1.0)  # stored items: G = 1 exactly
+    uniform = ds.sel(G_minus=0.9).mean("sample")
+    # 2 samples x 60 items per point: binomial standard error <= 0.046; tolerance 0.2
+    # (items of one MAC share their competitors, so they are not independent)
+    assert (np.abs(uniform["exact"] - ds["exact_theory"]) < 0.2).all()
+    assert (np.abs(uniform["G_novel"] - ds["G_novel_theory"]) < 0.02).all()
+    # a low familiarity floor lets chance similarity bias the codes: capacity falls
+    low = ds.sel(G_minus=0.2, P=400).mean("sample")
+    assert float(low["exact"]) < float(uniform["exact"].sel(P=400)) - 0.3
+    assert len(sparsey_capacity.plot(ds).axes) == 2
+    assert "capacity" in sparsey_capacity.summary(ds)
+
+
+def test_digits_are_learned_in_one_trial_above_chance(digits):
+    ds = digits
+    quick = ds.sel(per_class=30).mean("sample")
+    for name in ("nearest_code", "linear_code"):
+        assert float(quick[name]) >= sparsey_digits.QUICK_ACCURACY > ds.attrs["chance"]
+    assert float(quick["nn_pixels"]) > 0.7  # the baseline on the same split
+    assert (ds["learn_ms"] > 0).all() and ds.attrs["rinkus_mnist_accuracy"] == 0.91
+    assert len(sparsey_digits.plot(ds).axes) == 1
+    assert "Rinkus" in sparsey_digits.summary(ds)

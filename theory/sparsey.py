@@ -1,0 +1,252 @@
+r"""Sparsey macrocolumns: code intersections, crosstalk and capacity.
+
+A macrocolumn (MAC) has Q competitive modules (CMs) of K binary cells; a code is one
+active cell per CM. Binary afferent weights are set to 1 from every active input to
+every winner. The Code Selection Algorithm (CSA) computes for each cell the normalised
+support V (the fraction of the active inputs it has learned), the familiarity
+G = (1/Q) sum_q max_{i in q} V_i, the expansivity
+
+    eta(G) = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma,
+
+the relative likelihoods mu(V) = 1 + (eta - 1) / (1 + sigma1 exp(-sigma2 (V - sigma3)))
+and draws one winner per CM with probability rho_i = mu_i / sum_{k in q} mu_k (learning),
+or takes the cell of largest V (recognition) [R10]_, [R14]_.
+
+Two published forms of eta are offered as parameter sets (:data:`VARIANTS`): ``"2010"``
+(G_minus = 0, [R10]_) and ``"2014"`` (eta = 1 below G_minus, [R14]_). The numbers are
+chosen here (the papers tune them per simulation); the functions take any values.
+
+Everything below is computed from these definitions alone; nothing is simulated.
+
+References
+----------
+.. [R10] G. J. Rinkus, Front. Neuroanat. 4:17 (2010).
+.. [R14] G. J. Rinkus, Front. Comput. Neurosci. 8:160 (2014).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy import stats
+
+from ._checks import check_param
+
+__all__ = [
+    "VARIANTS",
+    "Familiarity",
+    "Recognition",
+    "capacity",
+    "code_intersection",
+    "coverage_pmf",
+    "expansivity",
+    "load_of_familiarity",
+    "novel_familiarity",
+    "recognition",
+    "relative_likelihood",
+    "stored_win_probability",
+    "support_pmf",
+]
+
+VARIANTS = {
+    "2010": dict(chi=1000.0, gamma=2.0, G_minus=0.0, sigma1=1.0, sigma2=12.0, sigma3=0.5),
+    "2014": dict(chi=1000.0, gamma=2.0, G_minus=0.2, sigma1=1.0, sigma2=12.0, sigma3=0.5),
+}
+"""Parameters of the V -> mu transform for the 2010 and 2014 forms of eta."""
+
+
+def expansivity(G, *, chi, gamma, G_minus, **_):
+    r"""eta(G) = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma [R10]_, [R14]_.
+
+    Accepts a variant's parameters as keywords (``**VARIANTS["2014"]``); broadcasts G.
+    """
+    G = np.asarray(G, dtype=np.float64)
+    return 1.0 + chi * np.maximum(0.0, (G - G_minus) / (1.0 - G_minus)) ** gamma
+
+
+def relative_likelihood(V, eta, *, sigma1, sigma2, sigma3, **_):
+    r"""mu(V) = 1 + (eta - 1) / (1 + sigma1 exp(-sigma2 (V - sigma3))) [R14]_."""
+    V = np.asarray(V, dtype=np.float64)
+    return 1.0 + (eta - 1.0) / (1.0 + sigma1 * np.exp(-sigma2 * (V - sigma3)))
+
+
+def stored_win_probability(v, K, **transform):
+    r"""Chance that one CM of a MAC that has learned one item A picks A's cell for a
+    probe B sharing the fraction v of its active inputs with A (CSA in learning mode).
+
+    In an empty MAC that learned A, A's winner in each CM has learned exactly A's
+    inputs: its support is V = |A ∩ B| / |B| = v, every other cell has V = 0, so
+    G = v and
+
+        rho_A(v) = mu(v) / (mu(v) + (K - 1) mu(0)),   mu = mu(.; eta(v)).
+
+    The CMs draw independently given G: the number of A's cells in B's code is
+    Binomial(Q, rho_A). For v = 0 (a novel probe) eta = 1 and rho_A = 1/K.
+
+    Parameters
+    ----------
+    v : float or array_like
+        Input overlap |A ∩ B| / |B|, 0 <= v <= 1.
+    K : int
+        Cells per CM.
+    **transform
+        chi, gamma, G_minus, sigma1, sigma2, sigma3 (e.g. ``**VARIANTS["2010"]``).
+    """
+    K = check_param("K", K, low=1, integer=True)
+    v = np.asarray(v, dtype=np.float64)
+    if np.any((v < 0) | (v > 1)):
+        raise ValueError(f"v must be in [0, 1]; got {v[(v < 0) | (v > 1)][:3]}")
+    eta = expansivity(v, **transform)
+    stored = relative_likelihood(v, eta, **transform)
+    other = relative_likelihood(0.0, eta, **transform)
+    return stored / (stored + (K - 1) * other)
+
+
+def code_intersection(v, Q, K, **transform):
+    r"""Expected intersection E|C(B) ∩ C(A)| = Q rho_A(v) of the code of a probe B with
+    the code of the one item A stored in an empty MAC (`stored_win_probability`).
+
+    Similar inputs get similar codes: it rises from Q/K at v = 0 (a novel input gets a
+    random code) towards Q at v = 1 (the stored code comes back) [R10]_.
+    """
+    Q = check_param("Q", Q, low=1, integer=True)
+    return Q * stored_win_probability(v, K, **transform)
+
+
+def coverage_pmf(N, w, n):
+    r"""Distribution of how many of the w active bits of a fixed input are among the
+    bits learned by a cell that won for n other random inputs.
+
+    Inputs are random SDRs: w active bits out of N, every set equally likely. A cell's
+    weights are the union of the inputs it won for. Adding one input to a union that
+    covers c of the fixed input's w bits covers j more of its w - c uncovered bits,
+    with the hypergeometric chance C(w - c, j) C(N - w + c, w - j) / C(N, w); the count
+    after n inputs is this Markov chain started at c = 0, evaluated exactly.
+
+    Returns
+    -------
+    ndarray of shape (n + 1, w + 1)
+        Row k is the distribution of the covered count c = 0..w after k inputs.
+    """
+    N = check_param("N", N, low=1, integer=True)
+    w = check_param("w", w, low=1, high=N, integer=True)
+    n = check_param("n", n, low=0, integer=True)
+    c = np.arange(w + 1)
+    T = np.zeros((w + 1, w + 1))
+    for j in range(w + 1):
+        T[c, np.minimum(c + j, w)] += stats.hypergeom.pmf(j, N, w - c, w) * (j <= w - c)
+    pmf = np.zeros((n + 1, w + 1))
+    pmf[0, 0] = 1.0
+    for k in range(n):
+        pmf[k + 1] = pmf[k] @ T
+    return pmf
+
+
+def support_pmf(N, w, P, K):
+    r"""Distribution of u, the number of a fixed input's w bits that one cell has
+    learned, after P other random inputs were stored with uniform random codes.
+
+    Each stored item picks the cell with chance 1/K, so the cell won n ~ Binomial(P,
+    1/K) times; given n, u follows `coverage_pmf`. (Uniform random codes: what the CSA
+    draws while the stored inputs look novel, G <= G_minus in the 2014 form.)
+
+    Returns
+    -------
+    ndarray of shape (w + 1,)
+    """
+    P = check_param("P", P, low=0, integer=True)
+    K = check_param("K", K, low=1, integer=True)
+    n_max = int(stats.binom.ppf(1 - 1e-15, P, 1.0 / K)) if P else 0
+    weights = stats.binom.pmf(np.arange(n_max + 1), P, 1.0 / K)
+    return weights @ coverage_pmf(N, w, n_max)
+
+
+class Recognition(NamedTuple):
+    """Recognition of a stored item: per-CM success, exact-code and mean-overlap."""
+
+    cm_correct: float
+    exact: float
+    overlap: float
+
+
+def recognition(N, w, P, Q, K):
+    r"""Recognition of one of P stored random items (w of N bits, uniform random codes).
+
+    The stored item's own cell in each CM has learned all of its bits (V = 1). A
+    competitor in its CM, having won for n ~ Binomial(P - 1, 1/K) of the other items,
+    ties with it when it has learned all w bits by chance: probability
+    pi = `support_pmf`(N, w, P - 1, K)[w]. With T ~ Binomial(K - 1, pi) ties split
+    evenly, the CM picks the stored cell with chance
+
+        c = E[1 / (1 + T)] = (1 - (1 - pi)^K) / (K pi),
+
+    the code comes back whole with chance c^Q and the recalled code shares Q c cells
+    with it on average. Approximations: competitors and CMs are treated as independent
+    (their counts are in fact multinomial over shared items).
+
+    Returns
+    -------
+    Recognition
+        (cm_correct = c, exact = c^Q, overlap = Q c).
+    """
+    P = check_param("P", P, low=1, integer=True)
+    Q = check_param("Q", Q, low=1, integer=True)
+    K = check_param("K", K, low=1, integer=True)
+    pi = support_pmf(N, w, P - 1, K)[-1]
+    # (1 - (1 - pi)^K) / (K pi), without cancellation for small pi
+    c = 1.0 if pi <= 0.0 else -np.expm1(K * np.log1p(-pi)) / (K * pi)
+    return Recognition(c, c**Q, Q * c)
+
+
+class Familiarity(NamedTuple):
+    """Mean and standard deviation of the familiarity G of a novel random input."""
+
+    mean: float
+    std: float
+
+
+def novel_familiarity(N, w, P, Q, K):
+    r"""Familiarity G of a novel random input to a MAC storing P random items.
+
+    In each CM the K cells have learned u_k of the input's w bits, i.i.d. by
+    `support_pmf`(N, w, P, K); the CM's largest support is max_k u_k / w, with
+    distribution F(c)^K - F(c - 1)^K (F the CDF of u), and G averages Q such CMs
+    (treated as independent): mean E[max]/w, standard deviation sd(max)/(w sqrt Q).
+    A stored item has G = 1 exactly (its cells learned all its bits).
+    """
+    Q = check_param("Q", Q, low=1, integer=True)
+    K = check_param("K", K, low=1, integer=True)
+    F = np.cumsum(support_pmf(N, w, P, K))
+    p_max = np.diff(np.concatenate([[0.0], np.minimum(F, 1.0) ** K]))
+    V = np.arange(w + 1) / w
+    mean = float(p_max @ V)
+    return Familiarity(mean, float(np.sqrt(max(p_max @ V**2 - mean**2, 0.0) / Q)))
+
+
+def capacity(N, w, Q, K, *, exact=0.5):
+    r"""Largest P for which a stored item is recognised exactly (its whole code) with
+    chance at least ``exact``, by `recognition`: where crosstalk from the other codes'
+    learned inputs starts to break recognition (bisection on P)."""
+    exact = check_param("exact", exact, low=0.0, high=1.0, closed=(False, False))
+    lo, hi = 1, 2
+    while recognition(N, w, hi, Q, K).exact >= exact:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if recognition(N, w, mid, Q, K).exact >= exact else (lo, mid)
+    return lo
+
+
+def load_of_familiarity(N, w, Q, K, G):
+    r"""Smallest P at which the mean familiarity of a novel random input reaches G
+    (`novel_familiarity`): in the 2014 form with G_minus = G, new items get uniform
+    random codes up to about this load."""
+    G = check_param("G", G, low=0.0, high=1.0, closed=(False, False))
+    lo, hi = 0, 1
+    while novel_familiarity(N, w, hi, Q, K).mean < G:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if novel_familiarity(N, w, mid, Q, K).mean >= G else (mid, hi)
+    return hi
