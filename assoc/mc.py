@@ -42,6 +42,7 @@ from pathlib import Path
 
 import numba
 import numpy as np
+import threadpoolctl
 import xarray as xr
 from tqdm.auto import tqdm
 
@@ -221,11 +222,12 @@ def _run_point(fn, point, params, entropy, k, samples, in_worker=False):
     """All samples of grid point ``k``: ``{name: array of shape (samples, ...)}``.
 
     Runs in the workers, so it is a module-level function of picklable arguments. A
-    worker runs its Numba kernels on one thread: parallelism comes from the workers,
-    and threads within them would only oversubscribe the cores.
+    worker runs its Numba kernels and BLAS calls on one thread: parallelism comes from
+    the workers, and threads within them would only oversubscribe the cores.
     """
     if in_worker:
         numba.set_num_threads(1)
+        threadpoolctl.threadpool_limits(1)  # BLAS too: its spinning threads steal cores
     where, rows = _where(point), []
     for s in range(samples):
         rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(k, s)))

@@ -8,10 +8,12 @@ matrix). The engines call the kernels of `assoc._kernels.spins`.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, fields
 
 import numba
 import numpy as np
+import threadpoolctl
 
 from .._kernels import spins as _spins
 
@@ -124,6 +126,15 @@ class OverlapFields(_Fields):
         _spins.sweeps_overlaps_batch(self.xiT, self.c, *args)
 
 
+def threads_for(s):
+    """A context for a batch's dynamics: when the replicas run on several Numba threads,
+    BLAS is held to one thread, whose idle workers would otherwise spin on the cores
+    the replicas need (PERFORMANCE.md: oversubscription halves the speed)."""
+    if s.shape[0] > 1 and numba.get_num_threads() > 1:
+        return threadpoolctl.threadpool_limits(1)
+    return contextlib.nullcontext()
+
+
 def zero_T_async(engine, s, *, max_sweeps, rng):
     """Zero-temperature asynchronous dynamics, in place, until no spin flips in a sweep.
 
@@ -137,19 +148,20 @@ def zero_T_async(engine, s, *, max_sweeps, rng):
         Final local fields (float64), sweeps used and convergence flags per replica.
     """
     B, N = s.shape
-    kept = engine.start(s)
     sweeps = np.zeros(B, dtype=np.int64)
     converged = np.zeros(B, dtype=np.bool_)
     z, s_sum = np.empty((B, 0, 0)), np.empty((B, N))
     chunk = 4
-    while not converged.all() and sweeps.max() < max_sweeps:
-        C = int(min(chunk, max_sweeps - sweeps.max(), max(1, _DRAW_BLOCK // (B * N))))
-        u = rng.random((B, C, N))
-        done, _, fixed = engine.sweeps(s, kept, u, z, s_sum, C, True, ~converged)
-        sweeps += done
-        converged |= fixed
-        chunk *= 2
-    return engine.fields(s, kept), sweeps, converged
+    with threads_for(s):
+        kept = engine.start(s)
+        while not converged.all() and sweeps.max() < max_sweeps:
+            C = int(min(chunk, max_sweeps - sweeps.max(), max(1, _DRAW_BLOCK // (B * N))))
+            u = rng.random((B, C, N))
+            done, _, fixed = engine.sweeps(s, kept, u, z, s_sum, C, True, ~converged)
+            sweeps += done
+            converged |= fixed
+            chunk *= 2
+        return engine.fields(s, kept), sweeps, converged
 
 
 def glauber(engine, s, *, beta, sweeps, equilibrate, rng):
@@ -167,19 +179,20 @@ def glauber(engine, s, *, beta, sweeps, equilibrate, rng):
         number of accepted flips per replica.
     """
     B, N = s.shape
-    kept = engine.start(s)
     s_sum = np.zeros((B, N), dtype=np.float64)
     flips = np.zeros(B, dtype=np.int64)
     everyone = np.ones(B, dtype=np.bool_)
     total = equilibrate + sweeps
     block = max(1, _DRAW_BLOCK // (B * N))
-    for start in range(0, total, block):
-        C = min(block, total - start)
-        u = rng.random((B, C, N))
-        z = logistic_thresholds(rng.random((B, C, N)), beta)
-        skip = max(0, equilibrate - start)
-        flips += engine.sweeps(s, kept, u, z, s_sum, skip, False, everyone)[1]
-    return engine.fields(s, kept), s_sum / max(sweeps, 1), flips
+    with threads_for(s):
+        kept = engine.start(s)
+        for start in range(0, total, block):
+            C = min(block, total - start)
+            u = rng.random((B, C, N))
+            z = logistic_thresholds(rng.random((B, C, N)), beta)
+            skip = max(0, equilibrate - start)
+            flips += engine.sweeps(s, kept, u, z, s_sum, skip, False, everyone)[1]
+        return engine.fields(s, kept), s_sum / max(sweeps, 1), flips
 
 
 def logistic_thresholds(u, beta):

@@ -22,7 +22,15 @@ import numpy as np
 
 from .._validation import as_generator, check_choice, check_int, check_real, check_spins, fail
 from ..patterns import overlap
-from ._base import CouplingFields, OverlapFields, Recall, glauber, synchronous, zero_T_async
+from ._base import (
+    CouplingFields,
+    OverlapFields,
+    Recall,
+    glauber,
+    synchronous,
+    threads_for,
+    zero_T_async,
+)
 
 __all__ = ["Hopfield", "hebb", "pseudo_inverse", "storkey"]
 
@@ -189,40 +197,41 @@ class Hopfield:
         check_choice("dynamics", dynamics, {"async", "sync"})
         single = s.ndim == 1
         s = np.array(s, dtype=np.int8, ndmin=2, copy=True)
-        m_mean = None
-        if self.T == 0:
-            max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-            if dynamics == "async":
-                h, n, _ = zero_T_async(
-                    self._engine, s, max_sweeps=max_sweeps, rng=as_generator(rng)
-                )
+        with threads_for(s):
+            m_mean = None
+            if self.T == 0:
+                max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
+                if dynamics == "async":
+                    h, n, _ = zero_T_async(
+                        self._engine, s, max_sweeps=max_sweeps, rng=as_generator(rng)
+                    )
+                else:
+                    h, n = synchronous(self.J, s, max_sweeps=max_sweeps)
             else:
-                h, n = synchronous(self.J, s, max_sweeps=max_sweeps)
-        else:
-            if dynamics == "sync":
-                fail("dynamics", '"async" at T > 0 (Glauber dynamics)', '"sync"')
-            if sweeps is None:
-                fail("sweeps", "an integer >= 1 at T > 0", None)
-            sweeps = check_int("sweeps", sweeps, low=1)
-            equilibrate = check_int("equilibrate", equilibrate, low=0)
-            h, s_mean, _ = glauber(
-                self._engine,
-                s,
-                beta=self.beta,
-                sweeps=sweeps,
-                equilibrate=equilibrate,
-                rng=as_generator(rng),
+                if dynamics == "sync":
+                    fail("dynamics", '"async" at T > 0 (Glauber dynamics)', '"sync"')
+                if sweeps is None:
+                    fail("sweeps", "an integer >= 1 at T > 0", None)
+                sweeps = check_int("sweeps", sweeps, low=1)
+                equilibrate = check_int("equilibrate", equilibrate, low=0)
+                h, s_mean, _ = glauber(
+                    self._engine,
+                    s,
+                    beta=self.beta,
+                    sweeps=sweeps,
+                    equilibrate=equilibrate,
+                    rng=as_generator(rng),
+                )
+                n = np.full(s.shape[0], equilibrate + sweeps)
+                m_mean = s_mean @ xi.T.astype(np.float64) / self.N
+            result = Recall(
+                s=s,
+                m=overlap(xi, s),
+                energy=-0.5 * np.sum(s * h, axis=1),
+                sweeps=n,
+                converged=np.all(s * h >= 0, axis=1),
+                m_mean=m_mean,
             )
-            n = np.full(s.shape[0], equilibrate + sweeps)
-            m_mean = s_mean @ xi.T.astype(np.float64) / self.N
-        result = Recall(
-            s=s,
-            m=overlap(xi, s),
-            energy=-0.5 * np.sum(s * h, axis=1),
-            sweeps=n,
-            converged=np.all(s * h >= 0, axis=1),
-            m_mean=m_mean,
-        )
         return result[0] if single else result
 
     def _stored(self):
