@@ -16,6 +16,7 @@ import numpy as np
 import threadpoolctl
 
 from .._kernels import spins as _spins
+from .._validation import as_generator, check_int, fail
 
 # Random numbers drawn per kernel call: bounds the memory of sites/u to ~16 MB.
 _DRAW_BLOCK = 1 << 20
@@ -202,6 +203,32 @@ def logistic_thresholds(u, beta):
     """
     with np.errstate(divide="ignore"):
         return np.log(u / (1.0 - u)) * (0.5 / beta)
+
+
+def run_dynamics(engine, s, *, T, rng, max_sweeps, sweeps, equilibrate):
+    """The asynchronous dynamics every spin model runs from ``recall``, in place.
+
+    At T = 0, `zero_T_async` to a fixed point (at most ``max_sweeps``); at T > 0,
+    `glauber` for ``equilibrate`` then ``sweeps`` measured sweeps (``sweeps`` required).
+    Validates those arguments.
+
+    Returns
+    -------
+    h, n, s_mean
+        Final fields, sweeps run per replica and the time-averaged state (None at T = 0).
+    """
+    if T == 0:
+        max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
+        h, n, _ = zero_T_async(engine, s, max_sweeps=max_sweeps, rng=as_generator(rng))
+        return h, n, None
+    if sweeps is None:
+        fail("sweeps", "an integer >= 1 at T > 0", None)
+    sweeps = check_int("sweeps", sweeps, low=1)
+    equilibrate = check_int("equilibrate", equilibrate, low=0)
+    h, s_mean, _ = glauber(
+        engine, s, beta=1.0 / T, sweeps=sweeps, equilibrate=equilibrate, rng=as_generator(rng)
+    )
+    return h, np.full(s.shape[0], equilibrate + sweeps), s_mean
 
 
 def synchronous(J, s, *, max_sweeps):

@@ -48,8 +48,8 @@ import math
 import numpy as np
 
 from .._kernels import dense as _dense
-from .._validation import as_generator, check_choice, check_int, check_real, check_spins, fail
-from ._base import Recall, _Fields, glauber, zero_T_async
+from .._validation import check_choice, check_int, check_real, check_spins, fail
+from ._base import Recall, _Fields, run_dynamics
 
 __all__ = ["DenseHopfield", "PSpinHopfield"]
 
@@ -293,25 +293,16 @@ class DenseHopfield:
         s = self._check_state(cue, name="cue")
         single = s.ndim == 1
         s = np.array(s, dtype=np.int8, ndmin=2, copy=True)
-        m_mean = None
-        if self.T == 0:
-            max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-            h, n, _ = zero_T_async(self._engine, s, max_sweeps=max_sweeps, rng=as_generator(rng))
-        else:
-            if sweeps is None:
-                fail("sweeps", "an integer >= 1 at T > 0", None)
-            sweeps = check_int("sweeps", sweeps, low=1)
-            equilibrate = check_int("equilibrate", equilibrate, low=0)
-            h, s_mean, _ = glauber(
-                self._engine,
-                s,
-                beta=self.beta,
-                sweeps=sweeps,
-                equilibrate=equilibrate,
-                rng=as_generator(rng),
-            )
-            n = np.full(s.shape[0], equilibrate + sweeps)
-            m_mean = s_mean @ xi.T.astype(np.float64) / self.N
+        h, n, s_mean = run_dynamics(
+            self._engine,
+            s,
+            T=self.T,
+            rng=rng,
+            max_sweeps=max_sweeps,
+            sweeps=sweeps,
+            equilibrate=equilibrate,
+        )
+        m_mean = None if s_mean is None else s_mean @ xi.T.astype(np.float64) / self.N
         M = self._engine.start(s)
         result = Recall(
             s=s,

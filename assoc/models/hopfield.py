@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_generator, check_choice, check_int, check_real, check_spins, fail
+from .._validation import check_choice, check_int, check_real, check_spins, fail
 from ..patterns import overlap
 from ._base import (
     CouplingFields,
     OverlapFields,
     Recall,
-    glauber,
+    run_dynamics,
     synchronous,
     threads_for,
-    zero_T_async,
 )
 
 __all__ = ["Hopfield", "hebb", "pseudo_inverse", "storkey"]
@@ -198,32 +197,23 @@ class Hopfield:
         single = s.ndim == 1
         s = np.array(s, dtype=np.int8, ndmin=2, copy=True)
         with threads_for(s):
-            m_mean = None
-            if self.T == 0:
-                max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-                if dynamics == "async":
-                    h, n, _ = zero_T_async(
-                        self._engine, s, max_sweeps=max_sweeps, rng=as_generator(rng)
-                    )
-                else:
-                    h, n = synchronous(self.J, s, max_sweeps=max_sweeps)
-            else:
-                if dynamics == "sync":
+            if dynamics == "sync":
+                if self.T > 0:
                     fail("dynamics", '"async" at T > 0 (Glauber dynamics)', '"sync"')
-                if sweeps is None:
-                    fail("sweeps", "an integer >= 1 at T > 0", None)
-                sweeps = check_int("sweeps", sweeps, low=1)
-                equilibrate = check_int("equilibrate", equilibrate, low=0)
-                h, s_mean, _ = glauber(
+                max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
+                h, n = synchronous(self.J, s, max_sweeps=max_sweeps)
+                s_mean = None
+            else:
+                h, n, s_mean = run_dynamics(
                     self._engine,
                     s,
-                    beta=self.beta,
+                    T=self.T,
+                    rng=rng,
+                    max_sweeps=max_sweeps,
                     sweeps=sweeps,
                     equilibrate=equilibrate,
-                    rng=as_generator(rng),
                 )
-                n = np.full(s.shape[0], equilibrate + sweeps)
-                m_mean = s_mean @ xi.T.astype(np.float64) / self.N
+            m_mean = None if s_mean is None else s_mean @ xi.T.astype(np.float64) / self.N
             result = Recall(
                 s=s,
                 m=overlap(xi, s),
