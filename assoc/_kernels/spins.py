@@ -22,48 +22,27 @@ of two representations:
   M is float32 while every partial sum is an integer below 2^24 (P N < 2^24), else
   float64, so the fields are exact integers and ties h_i = 0 are exact.
 
-Both run ``C = u.shape[0]`` sweeps: sweep c shuffles with ``u[c]`` and, when ``z`` is
-not empty, uses the thresholds ``z[c]`` (an empty ``z`` of shape (0, 0) means T = 0;
-in the batch kernels (B, 0, 0)).
-After every sweep c >= n_skip the state is added to ``s_sum``; with ``until_fixed``
-they stop after the first sweep without a flip. They return (sweeps run, flips,
-whether a sweep without a flip was reached).
-``*_batch`` kernels run the replicas (rows of the arguments) in parallel.
+One kernel, `sweeps`, serves both representations (``fields = (J,)`` or
+``(xiT, c)``). It runs ``C = u.shape[0]`` sweeps: sweep c shuffles with ``u[c]`` and,
+when ``z`` is not empty, uses the thresholds ``z[c]`` (an empty ``z`` of shape (0, 0)
+means T = 0; in `sweeps_batch` (B, 0, 0)). After every sweep c >= n_skip the state is
+added to ``s_sum``; with ``until_fixed`` it stops after the first sweep without a flip.
+It returns (sweeps run, flips, whether a sweep without a flip was reached).
+`sweeps_batch` runs the replicas (rows of the arguments) in parallel.
 """
 
 import numba
 import numpy as np
+from numba.extending import overload
 
 
 @numba.njit(cache=True)
-def sweeps(J, s, h, u, z, s_sum, n_skip, until_fixed):
-    """Sweeps of s_i <- sign(h_i - z) with the fields h = J s kept incrementally."""
-    order = np.arange(s.shape[0])
-    thermal = z.shape[0] > 0
-    flips = 0
-    for c in range(u.shape[0]):
-        _shuffle(order, u[c])
-        n = 0
-        for k in range(order.shape[0]):
-            i = order[k]
-            g = h[i] - z[c, k] if thermal else h[i]
-            new = 1 if g > 0.0 else (-1 if g < 0.0 else s[i])
-            if new != s[i]:
-                _axpy(2 * new, J[i], h)
-                s[i] = new
-                n += 1
-        flips += n
-        if c >= n_skip:
-            s_sum += s
-        if until_fixed and n == 0:
-            return c + 1, flips, True
-    return u.shape[0], flips, False
+def sweeps(fields, s, kept, u, z, s_sum, n_skip, until_fixed):
+    """Sweeps of s_i <- sign(h_i - z), the fields kept incrementally in ``kept``.
 
-
-@numba.njit(cache=True)
-def sweeps_overlaps(xiT, c, s, M, u, z, s_sum, n_skip, until_fixed):
-    """`sweeps` for Hebbian couplings, N h_i from the kept overlaps M = xi s (z in the
-    same units: N times the threshold)."""
+    ``fields`` holds the constant arrays of the representation: ``(J,)`` with
+    ``kept = h = J s``, or ``(xiT, c)`` with ``kept = M = xi s``.
+    """
     order = np.arange(s.shape[0])
     thermal = z.shape[0] > 0
     flips = 0
@@ -72,12 +51,12 @@ def sweeps_overlaps(xiT, c, s, M, u, z, s_sum, n_skip, until_fixed):
         n = 0
         for k in range(order.shape[0]):
             i = order[k]
-            g = _dot(xiT[i], M) - c[i] * s[i]
+            g = _field(fields, kept, s, i)
             if thermal:
                 g -= z[sweep, k]
             new = 1 if g > 0.0 else (-1 if g < 0.0 else s[i])
             if new != s[i]:
-                _axpy(2 * new, xiT[i], M)
+                _axpy(2 * new, fields[0][i], kept)
                 s[i] = new
                 n += 1
         flips += n
@@ -89,25 +68,26 @@ def sweeps_overlaps(xiT, c, s, M, u, z, s_sum, n_skip, until_fixed):
 
 
 @numba.njit(cache=True, parallel=True)
-def sweeps_batch(J, s, h, u, z, s_sum, n_skip, until_fixed, active, done, flips, fixed):
-    """`sweeps` on every active replica b; done[b], flips[b], fixed[b] out."""
+def sweeps_batch(fields, s, kept, u, z, s_sum, n_skip, until_fixed, active, done, flips, fixed):
+    """`sweeps` on every active replica b (rows of s, kept, u, z, s_sum); done[b],
+    flips[b], fixed[b] out."""
     for b in numba.prange(s.shape[0]):
         if active[b]:
             done[b], flips[b], fixed[b] = sweeps(
-                J, s[b], h[b], u[b], z[b], s_sum[b], n_skip, until_fixed
+                fields, s[b], kept[b], u[b], z[b], s_sum[b], n_skip, until_fixed
             )
 
 
-@numba.njit(cache=True, parallel=True)
-def sweeps_overlaps_batch(
-    xiT, c, s, M, u, z, s_sum, n_skip, until_fixed, active, done, flips, fixed
-):
-    """`sweeps_overlaps` on every active replica b; done[b], flips[b], fixed[b] out."""
-    for b in numba.prange(s.shape[0]):
-        if active[b]:
-            done[b], flips[b], fixed[b] = sweeps_overlaps(
-                xiT, c, s[b], M[b], u[b], z[b], s_sum[b], n_skip, until_fixed
-            )
+def _field(fields, kept, s, i):
+    """h_i (couplings) or N h_i (overlaps): the field that decides spin i."""
+    raise NotImplementedError  # compiled through the overload below
+
+
+@overload(_field, inline="always")
+def _field_impl(fields, kept, s, i):
+    if len(fields) == 1:
+        return lambda fields, kept, s, i: kept[i]
+    return lambda fields, kept, s, i: _dot(fields[0][i], kept) - fields[1][i] * s[i]
 
 
 @numba.njit(cache=True)

@@ -90,10 +90,10 @@ class CouplingFields(_Fields):
         return h
 
     def _one(self, *args):
-        return _spins.sweeps(self.J, *args)
+        return _spins.sweeps((self.J,), *args)
 
     def _batch(self, *args):
-        _spins.sweeps_batch(self.J, *args)
+        _spins.sweeps_batch((self.J,), *args)
 
 
 class OverlapFields(_Fields):
@@ -121,10 +121,10 @@ class OverlapFields(_Fields):
         return super().sweeps(s, M, u, z * (self.N / self.scale), *args)
 
     def _one(self, *args):
-        return _spins.sweeps_overlaps(self.xiT, self.c, *args)
+        return _spins.sweeps((self.xiT, self.c), *args)
 
     def _batch(self, *args):
-        _spins.sweeps_overlaps_batch(self.xiT, self.c, *args)
+        _spins.sweeps_batch((self.xiT, self.c), *args)
 
 
 def threads_for(s):
