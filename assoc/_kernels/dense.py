@@ -33,21 +33,18 @@ below 2^53 (the caller states when that holds), so the order of the additions ch
 nothing and ties h_i = 0 are exact. The comparison with the threshold is compiled
 without it.
 
-The update rule and the sweeps are those of :mod:`assoc._kernels.spins`:
-s_i <- sign(h_i - z) (a tie keeps s_i), z = 0 at T = 0 and logistic thresholds of scale
-T/2 drawn by the caller at T > 0; ``u`` (C, N) holds the uniforms of the shuffles of C
-sweeps, ``z`` (C, N) the thresholds ((0, 0) at T = 0); after every sweep c >= n_skip
-the state is added to ``s_sum``; with ``until_fixed`` they stop after the first sweep
-without a flip. They return (sweeps run, flips, whether a sweep without a flip was
-reached).
+The update rule and the sweeps are those of :mod:`assoc._kernels.spins`, run with
+``fields = (xiT, kind, c, odd, e, scale)``: s_i <- sign(h_i - z) (a tie keeps s_i),
+z = 0 at T = 0 and logistic thresholds of scale T/2 drawn by the caller at T > 0. This
+module gives `spins.new_spin` its dense case.
 """
 
 import math
 
 import numba
-import numpy as np
+from numba.extending import overload
 
-from .spins import _axpy, _shuffle
+from .spins import _axpy, new_spin
 
 POLYNOMIAL, RECTIFIED, EXPONENTIAL = 0, 1, 2
 LOG_SINH_1 = math.log(math.sinh(1.0))
@@ -138,71 +135,19 @@ def _new_spin(kind, total, shift, scale, z, s_i):
     return 1 if g > 0.0 else (-1 if g < 0.0 else s_i)
 
 
-@numba.njit(cache=True)
-def sweeps(kind, c, odd, e, scale, xiT, s, M, u, z, s_sum, n_skip, until_fixed):
-    """Sweeps of s_i <- sign(h_i - z) with the overlaps M = xi s kept incrementally."""
-    N = s.shape[0]
-    order = np.arange(N)
-    thermal = z.shape[0] > 0
-    flips = 0
-    for sweep in range(u.shape[0]):
-        _shuffle(order, u[sweep])
-        n = 0
-        for k in range(N):
-            i = order[k]
-            total, shift = field_sum(kind, c, odd, e, xiT[i], s[i], M)
-            threshold = z[sweep, k] if thermal else 0.0
-            new = _new_spin(kind, total, shift, scale, threshold, s[i])
-            if new != s[i]:
-                _axpy(2 * new, xiT[i], M)
-                s[i] = new
-                n += 1
-        flips += n
-        if sweep >= n_skip:
-            s_sum += s
-        if until_fixed and n == 0:
-            return sweep + 1, flips, True
-    return u.shape[0], flips, False
+@overload(new_spin, inline="always")
+def _dense_new_spin(fields, kept, s, i, z):
+    """The decision of spin i in the sweeps of :mod:`assoc._kernels.spins` for
+    ``fields = (xiT, kind, c, odd, e, scale)`` and the kept overlaps M."""
+    if len(fields) != 6:
+        return None
 
+    def decide(fields, kept, s, i, z):
+        xiT, kind, c, odd, e, scale = fields
+        total, shift = field_sum(kind, c, odd, e, xiT[i], s[i], kept)
+        return _new_spin(kind, total, shift, scale, z, s[i])
 
-@numba.njit(cache=True, parallel=True)
-def sweeps_batch(
-    kind,
-    c,
-    odd,
-    e,
-    scale,
-    xiT,
-    s,
-    M,
-    u,
-    z,
-    s_sum,
-    n_skip,
-    until_fixed,
-    active,
-    done,
-    flips,
-    fixed,
-):
-    """`sweeps` on every active replica b; done[b], flips[b], fixed[b] out."""
-    for b in numba.prange(s.shape[0]):
-        if active[b]:
-            done[b], flips[b], fixed[b] = sweeps(
-                kind,
-                c,
-                odd,
-                e,
-                scale,
-                xiT,
-                s[b],
-                M[b],
-                u[b],
-                z[b],
-                s_sum[b],
-                n_skip,
-                until_fixed,
-            )
+    return decide
 
 
 @numba.njit(cache=True)

@@ -23,7 +23,11 @@ of two representations:
   float64, so the fields are exact integers and ties h_i = 0 are exact.
 
 One kernel, `sweeps`, serves both representations (``fields = (J,)`` or
-``(xiT, c)``). It runs ``C = u.shape[0]`` sweeps: sweep c shuffles with ``u[c]`` and,
+``(xiT, c)``), and the dense memories of :mod:`assoc._kernels.dense`, whose fields are
+functions of kept overlaps (``fields = (xiT, kind, c, odd, e, scale)``): the decision of
+spin i, `new_spin`, is chosen by the type of ``fields`` (a Numba overload), the rest
+of the sweep is shared. ``fields[0]`` holds the rows a flip of spin i adds to the kept
+quantities. It runs ``C = u.shape[0]`` sweeps: sweep c shuffles with ``u[c]`` and,
 when ``z`` is not empty, uses the thresholds ``z[c]`` (an empty ``z`` of shape (0, 0)
 means T = 0; in `sweeps_batch` (B, 0, 0)). After every sweep c >= n_skip the state is
 added to ``s_sum``; with ``until_fixed`` it stops after the first sweep without a flip.
@@ -41,7 +45,7 @@ def sweeps(fields, s, kept, u, z, s_sum, n_skip, until_fixed):
     """Sweeps of s_i <- sign(h_i - z), the fields kept incrementally in ``kept``.
 
     ``fields`` holds the constant arrays of the representation: ``(J,)`` with
-    ``kept = h = J s``, or ``(xiT, c)`` with ``kept = M = xi s``.
+    ``kept = h = J s``, ``(xiT, c)`` with ``kept = M = xi s``, or a dense memory's.
     """
     order = np.arange(s.shape[0])
     thermal = z.shape[0] > 0
@@ -51,10 +55,7 @@ def sweeps(fields, s, kept, u, z, s_sum, n_skip, until_fixed):
         n = 0
         for k in range(order.shape[0]):
             i = order[k]
-            g = _field(fields, kept, s, i)
-            if thermal:
-                g -= z[sweep, k]
-            new = 1 if g > 0.0 else (-1 if g < 0.0 else s[i])
+            new = new_spin(fields, kept, s, i, z[sweep, k] if thermal else 0.0)
             if new != s[i]:
                 _axpy(2 * new, fields[0][i], kept)
                 s[i] = new
@@ -78,16 +79,33 @@ def sweeps_batch(fields, s, kept, u, z, s_sum, n_skip, until_fixed, active, done
             )
 
 
-def _field(fields, kept, s, i):
-    """h_i (couplings) or N h_i (overlaps): the field that decides spin i."""
-    raise NotImplementedError  # compiled through the overload below
+def new_spin(fields, kept, s, i, z):
+    """sign(h_i - z), a tie h_i == z keeping s_i: the new value of spin i."""
+    raise NotImplementedError  # compiled through the overloads for each ``fields``
 
 
-@overload(_field, inline="always")
-def _field_impl(fields, kept, s, i):
+@overload(new_spin, inline="always")
+def _pairwise_new_spin(fields, kept, s, i, z):
+    """Couplings: h_i is kept; overlaps: N h_i = sum_mu xi_i^mu M_mu - c_i s_i."""
     if len(fields) == 1:
-        return lambda fields, kept, s, i: kept[i]
-    return lambda fields, kept, s, i: _dot(fields[0][i], kept) - fields[1][i] * s[i]
+
+        def decide(fields, kept, s, i, z):
+            return _sign(kept[i] - z, s[i])
+
+    elif len(fields) == 2:
+
+        def decide(fields, kept, s, i, z):
+            return _sign(_dot(fields[0][i], kept) - fields[1][i] * s[i] - z, s[i])
+
+    else:
+        return None
+    return decide
+
+
+@numba.njit(cache=True, inline="always")
+def _sign(g, s_i):
+    """sign(g), 0 keeping s_i."""
+    return 1 if g > 0.0 else (-1 if g < 0.0 else s_i)
 
 
 @numba.njit(cache=True)

@@ -48,6 +48,7 @@ import math
 import numpy as np
 
 from .._kernels import dense as _dense
+from .._kernels import spins as _spins
 from .._validation import check_choice, check_int, check_real, check_spins, fail
 from ._base import Recall, _Fields, run_dynamics
 
@@ -101,7 +102,8 @@ def _in_x_squared(coefficients):
 
 class DenseFields(_Fields):
     """Field engine of a dense memory: keeps the overlaps M = xi s (int32) of a batch and
-    runs the sweeps of :mod:`assoc._kernels.dense` on them.
+    runs the sweeps of :mod:`assoc._kernels.spins` on them, the fields those of
+    :mod:`assoc._kernels.dense`.
 
     ``G`` holds the coefficients (lowest first, integers) of the polynomial G of the
     fields, h_i = scale sum_mu xi_i^mu G(x_mu); for the exponential it is unused.
@@ -118,6 +120,7 @@ class DenseFields(_Fields):
             0 if kind == _dense.EXPONENTIAL else K * sum(abs(g) * N**k for k, g in enumerate(G))
         )
         self.exact = kind != _dense.EXPONENTIAL and self.bound < 2**53
+        self._fields = (self.xiT, kind, self.c, self.odd, self.e, float(scale))
 
     def start(self, s):
         M = np.empty((s.shape[0], self.xiT.shape[1]), dtype=np.int32)
@@ -130,10 +133,10 @@ class DenseFields(_Fields):
         return h
 
     def _one(self, *args):
-        return _dense.sweeps(self.kind, self.c, self.odd, self.e, self.scale, self.xiT, *args)
+        return _spins.sweeps(self._fields, *args)
 
     def _batch(self, *args):
-        _dense.sweeps_batch(self.kind, self.c, self.odd, self.e, self.scale, self.xiT, *args)
+        _spins.sweeps_batch(self._fields, *args)
 
 
 class DenseHopfield:
