@@ -32,9 +32,11 @@ def test_similarity_follows_the_closed_form(similarity):
     assert ds["overlap_theory"].dims == ("variant", "v")
     error = np.abs(ds["overlap"].mean("sample") - ds["overlap_theory"])
     assert (error <= 4 * ds["overlap_theory_se"] + 1e-9).all()
-    # similar inputs, similar codes: Q/K for a novel probe, nearly Q for A itself
+    # similar inputs, similar codes: Q/K for a novel probe, rising with the input overlap
+    # to most of Q for A itself
     assert ds["overlap_theory"].sel(v=0.0).values.tolist() == [3.0, 3.0]
-    assert (ds["overlap"].sel(v=1.0) > 22).all()
+    assert (ds["overlap_theory"].diff("v") >= 0).all()
+    assert (ds["overlap"].sel(v=1.0).mean("sample") > 24 / 2).all()
     assert len(sparsey_similarity.plot(ds).axes) == 1
     assert "standard errors" in sparsey_similarity.summary(ds)
 
@@ -49,8 +51,9 @@ def test_capacity_against_the_crosstalk_theory(capacity):
     assert (np.abs(uniform["exact"] - ds["exact_theory"]) < 0.2).all()
     assert (np.abs(uniform["G_novel"] - ds["G_novel_theory"]) < 0.02).all()
     # a low familiarity floor lets chance similarity bias the codes: capacity falls
-    low = ds.sel(G_minus=0.2, P=400).mean("sample")
-    assert float(low["exact"]) < float(uniform["exact"].sel(P=400)) - 0.3
+    # (at P = 600 the difference of two means of 120 items has standard error <= 0.065)
+    low = ds.sel(G_minus=0.2, P=600).mean("sample")
+    assert float(low["exact"]) < float(uniform["exact"].sel(P=600)) - 0.2
     assert len(sparsey_capacity.plot(ds).axes) == 2
     assert "capacity" in sparsey_capacity.summary(ds)
 

@@ -53,14 +53,15 @@ def test_expansivity_and_transform():
         # eta = 1: every cell equally likely, whatever V
         np.testing.assert_allclose(t.relative_likelihood([0.0, 0.5, 1.0], 1.0, **p), 1.0)
     p = t.VARIANTS["2014"]
-    assert t.expansivity(0.6, **p) == pytest.approx(1 + 1000 * 0.5**2)
+    assert t.expansivity(0.6, **p) == pytest.approx(1 + 400 * 0.5**2)
 
 
 def test_stored_win_probability_by_hand():
-    # 2010 form, v = 1/2: eta = 1 + 1000/4 = 251; mu(1/2) = 1 + 250/2 = 126;
-    # mu(0) = 1 + 250/(1 + e^6); rho = 126 / (126 + 7 mu(0))
-    mu0 = 1 + 250 / (1 + np.exp(6))
-    want = 126 / (126 + 7 * mu0)
+    # 2010 form (Rinkus's demonstration: chi = 400, sigmoid 1 / (1 + e^{-(100 V - 50) / 15})),
+    # v = 1/2: eta = 1 + 400/4 = 101; mu(1/2) = 1 + 100/2 = 51;
+    # mu(0) = 1 + 100/(1 + e^{50/15}); rho = 51 / (51 + 7 mu(0))
+    mu0 = 1 + 100 / (1 + np.exp(50 / 15))
+    want = 51 / (51 + 7 * mu0)
     assert t.stored_win_probability(0.5, 8, **t.VARIANTS["2010"]) == pytest.approx(want)
     v = np.linspace(0, 1, 21)
     for p in t.VARIANTS.values():

@@ -50,8 +50,8 @@ __all__ = [
 ]
 
 VARIANTS = {
-    "2010": dict(chi=1000.0, gamma=2.0, G_minus=0.0, sigma1=1.0, sigma2=12.0, sigma3=0.5),
-    "2014": dict(chi=1000.0, gamma=2.0, G_minus=0.2, sigma1=1.0, sigma2=12.0, sigma3=0.5),
+    "2010": dict(chi=400.0, gamma=2.0, G_minus=0.0, sigma1=1.0, sigma2=100 / 15, sigma3=0.5),
+    "2014": dict(chi=400.0, gamma=2.0, G_minus=0.2, sigma1=1.0, sigma2=100 / 15, sigma3=0.5),
 }
 """Parameters of the V -> mu transform for the 2010 and 2014 forms of eta."""
 

@@ -44,8 +44,12 @@ Transform variants (:class:`Transform`), with the same sigmoid in V:
   is below G_- as fully novel, so that codes of novel inputs stay uniform and random as
   the MAC fills up.
 
-Parameters and defaults (symbols from the papers, which tune them per simulation
-and do not give one default set; the values below are chosen here):
+Parameters and defaults (symbols from the papers). The papers tune the transform per
+simulation; its defaults here are those of Rinkus's own demonstration of the CSA
+[RD]_ (eta - 1 = 400 G^2 at most, a sigmoid of eccentricity 15 and inflection 50 on a
+V scale of 100, i.e. s2 = 100/15, s3 = 0.5, no familiarity floor). The floor G_- of the
+"2014" variant is the lower G cut-off of the later code; its value is not given in the
+sources we could read, and 0.2 is chosen here.
 
 ==========  =========  ======================================================  =========
 parameter   default    meaning                                                 source
@@ -54,10 +58,11 @@ Q, K        24, 8      CMs per MAC, cells per CM (~70 and ~20 in cortex)       [
 phi         1          exponent of U in V                                      [R14]_
 lam         1          exponent of H in V (sequences)                          [R14]_
 psi         1          exponent of D in V (top-down)                           [R14]_
-chi         1000       maximal expansivity: eta(G = 1) = 1 + chi               [R14]_
-gamma       2          power of the (rescaled) familiarity in eta              [R10]_
-G_-         0.2        familiarity below which eta = 1 ("2014"; 0 for "2010")  [R14]_
-s1, s2, s3  1, 12, .5  sigmoid: horizontal scale, steepness, inflection in V   [R14]_
+chi         400        maximal expansivity: eta(G = 1) = 1 + chi               [RD]_
+gamma       2          power of the (rescaled) familiarity in eta              [RD]_
+G_-         0 / 0.2    familiarity below which eta = 1 ("2010" / "2014")       [RD]_/here
+s1, s2, s3  1, 100/15, sigmoid: horizontal scale, steepness, inflection in V   [RD]_
+            0.5
 band        (1, N)     a MAC is active when its active inputs lie in the band  [R14]_
 freeze      None       fraction of set weights that ends the critical period   [R14]_
 norm.       "input"    step 2: U = u / a ("input", the papers) or              here
@@ -80,6 +85,9 @@ References
          distributed codes", Front. Comput. Neurosci. 8:160 (2014).
 .. [RL17] G. J. Rinkus, J. Leveille, "Superposed episodic and semantic memory via
           sparse distributed representation", arXiv:1710.07829 (2017).
+.. [RD] G. J. Rinkus, "V-to-mu_Demo", Neurithmic Systems (github.com/Neurithmic-Systems/
+        V-to-mu_Demo), class Mac: eta = ((G - G_low)/(1 - G_low))^gamma x 400,
+        mu = eta / (1 + exp(-(100 V - 50) / 15)) + 1, gamma = 2, G_low = 0.
 """
 
 from __future__ import annotations
@@ -140,11 +148,11 @@ class Transform:
         Horizontal scale (> 0), steepness (>= 0) and inflection point of the sigmoid.
     """
 
-    chi: float = 1000.0
+    chi: float = 400.0
     gamma: float = 2.0
-    G_minus: float = 0.2
+    G_minus: float = 0.0
     sigma1: float = 1.0
-    sigma2: float = 12.0
+    sigma2: float = 100.0 / 15.0
     sigma3: float = 0.5
 
     def __post_init__(self):
@@ -156,7 +164,7 @@ class Transform:
         check_real("sigma3", self.sigma3)
 
 
-TRANSFORMS = {"2010": Transform(G_minus=0.0), "2014": Transform()}
+TRANSFORMS = {"2010": Transform(), "2014": Transform(G_minus=0.2)}
 """The published variants: ``"2010"`` [R10]_ (no familiarity floor) and ``"2014"``
 [R14]_ (eta = 1 below G_minus)."""
 
