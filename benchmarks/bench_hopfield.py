@@ -11,7 +11,10 @@ overlaps, a flip costs O(P)):
 - Glauber at T = 0.5 from a stored pattern (the retrieval state);
 - NumPy baseline: the same updates written as one row dot product ``J[i] @ s`` per spin;
 - bound: the time to stream one row of J (4N bytes) from memory per accepted flip,
-  at the read bandwidth measured here by a Numba streaming loop.
+  at the read bandwidth measured here by a Numba streaming loop;
+- fields alone: the P-term dot products xi^T[i] . M of the overlaps kernel over the
+  rows of a sweep's random order, nothing else: the least an exact single-spin update
+  from the overlaps does, and so the ceiling of its ratio to NumPy.
 
 Prints spin updates per second and the ratios kernel/NumPy and kernel/bound; the
 first call's compile time is reported apart.
@@ -24,6 +27,7 @@ import numba
 import numpy as np
 
 from assoc import patterns
+from assoc._kernels import spins as _spins
 from assoc.models import hebb
 from assoc.models._base import (
     CouplingFields,
@@ -53,6 +57,29 @@ def _timed(f):
     t = time.perf_counter()
     out = f()
     return time.perf_counter() - t, out
+
+
+@numba.njit(cache=True)
+def _fields_alone(xiT, M, u):
+    total = 0
+    order = np.arange(xiT.shape[0])
+    for sweep in range(u.shape[0]):
+        _spins._shuffle(order, u[sweep])
+        for k in range(order.shape[0]):
+            if k + 1 < order.shape[0]:
+                _spins.prefetch_row((xiT, M), order[k + 1])
+            total += _spins._dot(xiT[order[k]], M)
+    return total
+
+
+def fields_alone(engine, xi, rng):
+    """Updates per second of the overlaps kernel's field evaluations alone."""
+    C = max(1, int(2e6 // engine.N))
+    M = engine.start(xi[:1])[0]
+    u = rng.random((C, engine.N))
+    _fields_alone(engine.xiT, M, u[:1])
+    t, _ = _timed(lambda: _fields_alone(engine.xiT, M, u))
+    return C * engine.N / t
 
 
 def numpy_glauber(J, s, beta, sites, u):
@@ -172,8 +199,14 @@ def main():
                 f" {glauber['two_replicas'] / N:9.0f} {'':>7}"
                 f" {glauber['two_replicas'] / numpy_glauber_rate:8.0f}"
             )
+        alone = fields_alone(OverlapFields(xi), xi, rng)
+        print(
+            f"{N:6d} {'overlaps':>9} {'fields':>8} {alone:10.3g} {alone / N:9.0f} {'':>7}"
+            f" {alone / numpy_glauber_rate:8.0f}"
+        )
     print(
         "\n2 repl.: Glauber on two replicas at once (one per core), updates/s of both together."
+        "\nfields: the overlaps kernel's P-term dot products alone, the ceiling of its ratio."
         "\nx NumPy: updates/s over a NumPy loop doing one row dot product J[i] @ s per update"
         " (+draws: with the time to draw the sites and thresholds from the Generator)."
         "\ntime/bound: kernel time over the time to stream one row of J (4N bytes) from memory"

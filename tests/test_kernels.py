@@ -11,10 +11,10 @@ def _couplings(kind, rng, P, N, d):
     oracle and the kernel agree on every tie h_i == 0."""
     xi = rng.choice([-1, 1], size=(P, N)).astype(np.int8)
     xi[rng.random((P, N)) < d] = 0
-    if kind is OverlapFields:
+    if kind is not CouplingFields:
         J = xi.T.astype(np.int64) @ xi  # N J, integer: exact fields
         np.fill_diagonal(J, 0)
-        return OverlapFields(xi), J, N
+        return kind(xi), J, N
     # generic symmetric float32 couplings: no ties
     A = rng.standard_normal((N, N)).astype(np.float32)
     J = (A + A.T) / np.float32(2 * np.sqrt(N))
@@ -47,10 +47,17 @@ def sweeps_reference(J, s, u, z=None, until_fixed=False):
     return s, flips, len(sums), sums
 
 
+def _overlaps(dtype):
+    return lambda xi: OverlapFields(xi, dtype=dtype)
+
+
+# the kept overlaps in each of their three exact types (int16 is the default here)
 ENGINES = [
     pytest.param(CouplingFields, 0.0, id="couplings"),
-    pytest.param(OverlapFields, 0.0, id="overlaps"),
-    pytest.param(OverlapFields, 0.3, id="overlaps-diluted"),
+    pytest.param(_overlaps(np.int16), 0.0, id="overlaps"),
+    pytest.param(_overlaps(np.int16), 0.3, id="overlaps-diluted"),
+    pytest.param(_overlaps(np.float32), 0.0, id="overlaps-float32"),
+    pytest.param(_overlaps(np.float64), 0.3, id="overlaps-float64-diluted"),
 ]
 
 
@@ -122,6 +129,16 @@ def test_logistic_thresholds_give_the_heat_bath_probability():
     z = logistic_thresholds(u, 2.0)
     assert z[0] == -np.inf and z[2] == 0.0
     np.testing.assert_allclose(0.5 * (1 + np.tanh(2.0 * z[1:])), u[1:], rtol=1e-12)
+
+
+def test_overlap_types_are_the_narrowest_exact():
+    # int16 while N max|xi| < 2^15 and P N max|xi|^2 < 2^31; float32 below 2^24; float64
+    xi = np.ones((10, 100), dtype=np.int8)
+    assert OverlapFields(xi).dtype == np.int16
+    assert OverlapFields(xi * np.int16(400)).dtype == np.float64  # N max|xi| = 40000
+    assert OverlapFields(np.ones((2, 4000), np.int16) * 9).dtype == np.float32
+    with pytest.raises(ValueError, match="dtype must be one of"):
+        OverlapFields(xi * np.int16(400), dtype=np.int16)
 
 
 def test_overlap_fields_are_exact_integers_over_N():

@@ -37,7 +37,9 @@ It returns (sweeps run, flips, whether a sweep without a flip was reached).
 
 import numba
 import numpy as np
-from numba.extending import overload
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic, overload
 
 
 @numba.njit(cache=True)
@@ -55,6 +57,8 @@ def sweeps(fields, s, kept, u, z, s_sum, n_skip, until_fixed):
         n = 0
         for k in range(order.shape[0]):
             i = order[k]
+            if k + 1 < order.shape[0]:
+                prefetch_row(fields, order[k + 1])
             new = new_spin(fields, kept, s, i, z[sweep, k] if thermal else 0.0)
             if new != s[i]:
                 _axpy(2 * new, fields[0][i], kept)
@@ -102,6 +106,51 @@ def _pairwise_new_spin(fields, kept, s, i, z):
     return decide
 
 
+_PREFETCH_BYTES = 512
+
+
+def prefetch_row(fields, i):
+    """Ask the cache for the row of ``fields[0]`` that the next update reads."""
+    raise NotImplementedError  # compiled through the overload below
+
+
+@overload(prefetch_row, inline="always")
+def _prefetch_row_impl(fields, i):
+    """The sweep's order is known ahead: the next spin's row (a row of patterns, read by
+    every update) is fetched while this one is decided, its first ``_PREFETCH_BYTES``
+    (the hardware's stream prefetcher follows a longer row). A row of J is read only
+    on a flip, and is left alone."""
+    if len(fields) == 1:
+        return lambda fields, i: None
+
+    def prefetch(fields, i):
+        row = fields[0][i]
+        for offset in range(0, min(row.size * row.itemsize, _PREFETCH_BYTES), 64):
+            _prefetch(row, offset)
+
+    return prefetch
+
+
+@intrinsic
+def _prefetch(typingctx, row, offset):
+    """llvm.prefetch (read, high locality) of the byte ``offset`` of a 1-d array."""
+
+    def codegen(context, builder, signature, args):
+        data = context.make_array(signature.args[0])(context, builder, args[0]).data
+        byte = ir.IntType(8).as_pointer()
+        address = builder.gep(builder.bitcast(data, byte), [args[1]])
+        i32 = ir.IntType(32)
+        llvm_prefetch = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(ir.VoidType(), [byte, i32, i32, i32]),
+            "llvm.prefetch.p0i8",
+        )
+        builder.call(llvm_prefetch, [address, i32(0), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return types.void(row, offset), codegen
+
+
 @numba.njit(cache=True, inline="always")
 def _sign(g, s_i):
     """sign(g), 0 keeping s_i."""
@@ -124,11 +173,31 @@ def _axpy(a, x, y):
         y[j] += cast(a) * cast(x[j])
 
 
-@numba.njit(cache=True, fastmath=True)
 def _dot(x, y):
-    """sum_j x_j y_j, accumulated in the dtype of y (exact for integers below 2^24)."""
-    cast = y.dtype.type
-    total = cast(0)
-    for j in range(x.shape[0]):
-        total += cast(x[j]) * y[j]
-    return total
+    """sum_j x_j y_j of integer rows x and kept overlaps y, exact."""
+    raise NotImplementedError  # compiled through the overload below
+
+
+@overload(_dot, inline="always", jit_options={"fastmath": True})
+def _dot_impl(x, y):
+    """Accumulated in int32 for int16 y (the caller bounds the sum below 2^31; the
+    products of int16 pairs compile to multiply-add instructions), else in the
+    dtype of y (float32 exact for integers below 2^24)."""
+    if y.dtype == numba.int16:
+
+        def dot(x, y):
+            total = np.int32(0)
+            for j in range(x.shape[0]):
+                total = np.int32(total + np.int32(x[j]) * np.int32(y[j]))
+            return total
+
+        return dot
+
+    def dot(x, y):
+        cast = y.dtype.type
+        total = cast(0)
+        for j in range(x.shape[0]):
+            total += cast(x[j]) * y[j]
+        return total
+
+    return dot

@@ -99,19 +99,35 @@ class CouplingFields(_Fields):
 class OverlapFields(_Fields):
     """Fields of Hebbian couplings J = (scale / N) xi^T xi (zero diagonal) from the kept
     overlaps M = xi s: N h_i = scale (sum_mu xi_i^mu M_mu - c_i s_i), c_i = sum_mu
-    (xi_i^mu)^2. ``xi`` holds integers (int8 or int16: patterns, or sums of examples)."""
+    (xi_i^mu)^2. ``xi`` holds integers (int8 or int16: patterns, or sums of examples).
 
-    def __init__(self, xi, scale=1.0):
+    The arithmetic is exact: |M_mu| <= N max|xi| and |N h_i| <= P N max|xi|^2. M is
+    kept in the narrowest type that holds them, int16 with int32 sums (a multiply-add
+    instruction per pair of patterns), else float32 (every integer below 2^24), else
+    float64; ``dtype`` chooses one of those three where it is exact.
+    """
+
+    def __init__(self, xi, scale=1.0, dtype=None):
         P, self.N = xi.shape
         self.xiT = np.ascontiguousarray(xi.T)
         self.scale = scale
-        # exact integer arithmetic: float32 holds every integer below 2^24
-        bound = P * self.N * float(np.abs(xi).max(initial=0)) ** 2
-        self.dtype = np.float32 if bound < 2**24 else np.float64
-        self.c = np.sum(xi.astype(self.dtype) ** 2, axis=0)
+        top = float(np.abs(xi).max(initial=0))
+        bound = P * self.N * top**2
+        exact = [np.float64]
+        if bound < 2**24:
+            exact.insert(0, np.float32)
+        if self.N * top < 2**15 and bound < 2**31:
+            exact.insert(0, np.int16)
+        if dtype is not None and dtype not in exact:
+            fail("dtype", f"one of {[t.__name__ for t in exact]} (exact here)", dtype)
+        self.dtype = exact[0] if dtype is None else dtype
+        wide = self.dtype == np.float64
+        self.c = np.sum(xi.astype(np.float64) ** 2, axis=0).astype(
+            np.float64 if wide else np.float32
+        )
 
     def start(self, s):
-        return s.astype(self.dtype) @ self.xiT.astype(self.dtype)
+        return (s.astype(np.float64) @ self.xiT.astype(np.float64)).astype(self.dtype)
 
     def fields(self, s, M):
         return self.scale * (M @ self.xiT.T.astype(np.float64) - self.c * s) / self.N
