@@ -16,7 +16,7 @@ import numpy as np
 import threadpoolctl
 
 from .._kernels import spins as _spins
-from .._validation import as_generator, check_int, fail
+from .._validation import as_generator, check_int, check_spins, fail
 
 # Random numbers drawn per kernel call: bounds the memory of sites/u to ~16 MB.
 _DRAW_BLOCK = 1 << 20
@@ -56,6 +56,18 @@ class Recall:
             raise TypeError("a single-cue Recall has no batch axis to index")
         values = (getattr(self, f.name) for f in fields(self))
         return type(self)(*(None if x is None else x[b] for x in values))
+
+
+class SpinMemory:
+    """What the models of N Ising spins that store patterns ``xi`` share."""
+
+    def _stored(self):
+        if self.xi is None:
+            raise ValueError("no patterns stored; call store(xi) first")
+        return self.xi
+
+    def _check_state(self, s, name="s"):
+        return check_spins(name, s, N=self.N)
 
 
 class _Fields:

@@ -50,7 +50,7 @@ import numpy as np
 from .._kernels import dense as _dense
 from .._kernels import spins as _spins
 from .._validation import check_choice, check_int, check_real, check_spins, fail
-from ._base import Recall, _Fields, run_dynamics
+from ._base import Recall, SpinMemory, _Fields, run_dynamics
 
 __all__ = ["DenseHopfield", "PSpinHopfield"]
 
@@ -139,7 +139,7 @@ class DenseFields(_Fields):
         _spins.sweeps_batch(self._fields, *args)
 
 
-class DenseHopfield:
+class DenseHopfield(SpinMemory):
     r"""Dense associative memory of N +-1 spins, E(s) = -sum_mu F(xi^mu . s).
 
     Parameters
@@ -316,14 +316,6 @@ class DenseHopfield:
             m_mean=m_mean,
         )
         return result[0] if single else result
-
-    def _stored(self):
-        if self.xi is None:
-            raise ValueError("no patterns stored; call store(xi) first")
-        return self.xi
-
-    def _check_state(self, s, name="s"):
-        return check_spins(name, s, N=self.N)
 
     def __repr__(self):
         K = "none" if self.xi is None else self.xi.shape[0]

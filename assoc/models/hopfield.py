@@ -26,6 +26,7 @@ from ._base import (
     CouplingFields,
     OverlapFields,
     Recall,
+    SpinMemory,
     run_dynamics,
     synchronous,
     threads_for,
@@ -76,7 +77,7 @@ def pseudo_inverse(xi):
 _RULES = {"hebb": hebb, "storkey": storkey, "pseudo_inverse": pseudo_inverse}
 
 
-class Hopfield:
+class Hopfield(SpinMemory):
     r"""Hopfield network of N +-1 spins with energy E(s) = -1/2 sum_ij J_ij s_i s_j.
 
     Parameters
@@ -223,14 +224,6 @@ class Hopfield:
                 m_mean=m_mean,
             )
         return result[0] if single else result
-
-    def _stored(self):
-        if self.xi is None:
-            raise ValueError("no patterns stored; call store(xi) first")
-        return self.xi
-
-    def _check_state(self, s, name="s"):
-        return check_spins(name, s, N=self.N)
 
     def __repr__(self):
         P = "none" if self.xi is None else self.xi.shape[0]

@@ -771,6 +771,11 @@ class _Wrapped(nn.Module):
     """A Hopfield layer with some of its inputs learned: the inspection methods of
     :class:`Hopfield` on the prepared input."""
 
+    def __init__(self, quantity, *args, **kwargs):
+        super().__init__()
+        self.hopfield = Hopfield(*args, **kwargs)
+        self.quantity = check_int("quantity", quantity, low=1)
+
     def association_matrix(self, input, stored_pattern_padding_mask=None, association_mask=None):
         """:meth:`Hopfield.association_matrix` of the prepared input."""
         return self.hopfield.association_matrix(
@@ -869,8 +874,8 @@ class HopfieldPooling(_Wrapped):
         trainable=True,
         **kwargs,
     ):
-        super().__init__()
-        self.hopfield = Hopfield(
+        super().__init__(
+            quantity,
             input_size,
             hidden_size,
             output_size,
@@ -881,7 +886,6 @@ class HopfieldPooling(_Wrapped):
             update_steps_eps,
             **kwargs,
         )
-        self.quantity = check_int("quantity", quantity, low=1)
         _check_bool("trainable", trainable)
         size = self.hopfield.state_pattern_size
         factory = {k: kwargs[k] for k in ("device", "dtype") if k in kwargs}
@@ -982,8 +986,8 @@ class HopfieldLayer(_Wrapped):
         trainable=True,
         **kwargs,
     ):
-        super().__init__()
-        self.hopfield = Hopfield(
+        super().__init__(
+            quantity,
             input_size,
             hidden_size,
             output_size,
@@ -994,7 +998,6 @@ class HopfieldLayer(_Wrapped):
             update_steps_eps,
             **kwargs,
         )
-        self.quantity = check_int("quantity", quantity, low=1)
         for name, value in (
             ("lookup_weights_as_separated", lookup_weights_as_separated),
             ("lookup_targets_as_trainable", lookup_targets_as_trainable),
