@@ -1,8 +1,10 @@
 """Each spin kernel against a plain NumPy oracle, in both field representations."""
 
+import numba
 import numpy as np
 import pytest
 
+from assoc._kernels import spins as _spins
 from assoc.models._base import CouplingFields, OverlapFields, logistic_thresholds
 
 
@@ -148,3 +150,27 @@ def test_overlap_fields_are_exact_integers_over_N():
     M = OverlapFields(xi).start(s)
     N_h = OverlapFields(xi).fields(s, M) * 40
     np.testing.assert_array_equal(N_h, np.round(N_h))
+
+
+@numba.njit
+def _kernel_dot(x, y):
+    return _spins._dot(x, y)
+
+
+@pytest.mark.parametrize("P", [0, 1, 15, 16, 17, 31, 32, 33, 48, 49, 400, 1001])
+def test_field_dot_products_are_exact_in_every_path(P):
+    # int8 rows against int16 overlaps (contiguous: the multiply-add path where the host
+    # has AVX-512BW; strided: the plain loop), and against float32/float64 overlaps; the
+    # oracle is an int64 NumPy dot product. Overlaps at the ends of int16 and |x| <= 8
+    # keep every sum below 2^31, as OverlapFields guarantees.
+    rng = np.random.default_rng(P)
+    x = rng.integers(-8, 9, 2 * P, dtype=np.int8)
+    y = rng.integers(-(2**15), 2**15, 2 * P, dtype=np.int16)
+    y[:2] = -(2**15)
+    for xs, ys in ((x[:P], y[:P]), (x[::2], y[::2])):
+        want = int(xs.astype(np.int64) @ ys)
+        assert _kernel_dot(xs, ys) == want
+    small = y[:P] // 64  # below 2^24 in every partial sum
+    want = int(x[:P].astype(np.int64) @ small)
+    for dtype in (np.float32, np.float64):
+        assert _kernel_dot(x[:P], small.astype(dtype)) == want

@@ -19,8 +19,13 @@ of two representations:
 - overlaps, for Hebbian couplings J = xi^T xi / N (zero diagonal): the unnormalised
   overlaps ``M = xi s`` are kept, and N h_i = sum_mu xi_i^mu M_mu - c_i s_i with
   c_i = sum_mu (xi_i^mu)^2; a flip costs O(P) and reads the row xi^T[i] (int8).
-  M is float32 while every partial sum is an integer below 2^24 (P N < 2^24), else
-  float64, so the fields are exact integers and ties h_i = 0 are exact.
+  M holds integers exactly (int16, float32 or float64, see ``OverlapFields``), so the
+  fields are exact integers and ties h_i = 0 are exact.
+
+M is int16 where the overlaps fit (the sums in int32), and the P-term dot products
+sum_mu xi_i^mu M_mu are then multiply-add instructions, 32 products a step where the
+processor has them (AVX-512BW), written as LLVM vector code because Numba's loop
+vectoriser stops at 8-lane steps on these cores; elsewhere a plain loop.
 
 One kernel, `sweeps`, serves both representations (``fields = (J,)`` or
 ``(xiT, c)``), and the dense memories of :mod:`assoc._kernels.dense`, whose fields are
@@ -35,6 +40,7 @@ It returns (sweeps run, flips, whether a sweep without a flip was reached).
 `sweeps_batch` runs the replicas (rows of the arguments) in parallel.
 """
 
+import llvmlite.binding as llvm
 import numba
 import numpy as np
 from llvmlite import ir
@@ -151,10 +157,11 @@ def _prefetch(typingctx, row, offset):
     return types.void(row, offset), codegen
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _sign(g, s_i):
     """sign(g), 0 keeping s_i."""
-    return 1 if g > 0.0 else (-1 if g < 0.0 else s_i)
+    up, down = g > 0.0, g < 0.0
+    return np.int8(up) - np.int8(down) + np.int8(not (up or down)) * s_i
 
 
 @numba.njit(cache=True)
@@ -173,25 +180,45 @@ def _axpy(a, x, y):
         y[j] += cast(a) * cast(x[j])
 
 
+# The host has AVX-512BW and Numba compiles for it: the int8 x int16 dot products use its
+# 32-lane multiply-adds (LLVM's loop vectoriser stops at 8-lane ones on these cores).
+_MULTIPLY_ADD = (
+    numba.config.CPU_NAME is None
+    and numba.config.CPU_FEATURES is None
+    and bool(llvm.get_host_cpu_features().get("avx512bw", False))
+)
+
+
 def _dot(x, y):
     """sum_j x_j y_j of integer rows x and kept overlaps y, exact."""
     raise NotImplementedError  # compiled through the overload below
 
 
-@overload(_dot, inline="always", jit_options={"fastmath": True})
-def _dot_impl(x, y):
-    """Accumulated in int32 for int16 y (the caller bounds the sum below 2^31; the
-    products of int16 pairs compile to multiply-add instructions), else in the
-    dtype of y (float32 exact for integers below 2^24)."""
+@overload(_dot, inline="always")
+def _integer_dot(x, y):
+    """int16 y: accumulated in int32 (the caller bounds the sum below 2^31); the
+    products of int16 pairs compile to multiply-add instructions. Inlined where it is
+    called, so that the sweep's loop holds it."""
+    if y.dtype != numba.int16:
+        return None
+    if _MULTIPLY_ADD and x.dtype == numba.int8 and x.layout == y.layout == "C":
+        return lambda x, y: _multiply_add_dot(x, y)
+
+    def dot(x, y):
+        total = np.int32(0)
+        for j in range(x.shape[0]):
+            total = np.int32(total + np.int32(x[j]) * np.int32(y[j]))
+        return total
+
+    return dot
+
+
+@overload(_dot, jit_options={"fastmath": True})
+def _float_dot(x, y):
+    """float y: accumulated in the dtype of y (float32 exact for integers below 2^24),
+    reassociated and vectorised (fastmath: a function of its own)."""
     if y.dtype == numba.int16:
-
-        def dot(x, y):
-            total = np.int32(0)
-            for j in range(x.shape[0]):
-                total = np.int32(total + np.int32(x[j]) * np.int32(y[j]))
-            return total
-
-        return dot
+        return None
 
     def dot(x, y):
         cast = y.dtype.type
@@ -201,3 +228,50 @@ def _dot_impl(x, y):
         return total
 
     return dot
+
+
+@intrinsic
+def _multiply_add_dot(typingctx, x, y):
+    """sum_j x_j y_j (int32) of a contiguous int8 x and int16 y of the same length, by
+    vpmaddwd: 32 products summed pairwise per instruction, then 16, then one by one."""
+
+    def codegen(context, builder, signature, args):
+        x, y = (context.make_array(t)(context, builder, a) for t, a in zip(signature.args, args))
+        x_data, y_data, n = x.data, y.data, builder.extract_value(x.shape, 0)
+        i8, i16, i32, i64 = (ir.IntType(b) for b in (8, 16, 32, 64))
+        total = cgutils.alloca_once_value(builder, i32(0))
+        done = i64(0)
+        for lanes, name in ((32, "llvm.x86.avx512.pmaddw.d.512"), (16, "llvm.x86.avx2.pmadd.wd")):
+            words, sums = ir.VectorType(i16, lanes), ir.VectorType(i32, lanes // 2)
+            multiply_add = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(sums, [words, words]), name
+            )
+            add_up = cgutils.get_or_insert_function(
+                builder.module,
+                ir.FunctionType(i32, [sums]),
+                f"llvm.vector.reduce.add.v{lanes // 2}i32",
+            )
+            acc = cgutils.alloca_once_value(builder, ir.Constant(sums, None))
+            chunks = builder.udiv(builder.sub(n, done), i64(lanes))
+            with cgutils.for_range(builder, chunks) as loop:
+                j = builder.add(done, builder.mul(loop.index, i64(lanes)))
+                xs = builder.bitcast(
+                    builder.gep(x_data, [j]), ir.VectorType(i8, lanes).as_pointer()
+                )
+                ys = builder.bitcast(builder.gep(y_data, [j]), words.as_pointer())
+                product = builder.call(
+                    multiply_add,
+                    [builder.sext(builder.load(xs, align=1), words), builder.load(ys, align=2)],
+                )
+                builder.store(builder.add(builder.load(acc), product), acc)
+            builder.store(
+                builder.add(builder.load(total), builder.call(add_up, [builder.load(acc)])), total
+            )
+            done = builder.add(done, builder.mul(chunks, i64(lanes)))
+        with cgutils.for_range_slice(builder, done, n, i64(1)) as (j, _):
+            xj = builder.sext(builder.load(builder.gep(x_data, [j])), i32)
+            yj = builder.sext(builder.load(builder.gep(y_data, [j])), i32)
+            builder.store(builder.add(builder.load(total), builder.mul(xj, yj)), total)
+        return builder.load(total)
+
+    return types.int32(x, y), codegen
