@@ -30,7 +30,6 @@ import numpy as np
 
 from assoc import patterns
 from assoc.models import DenseHopfield, ModernHopfield
-from assoc.models._base import logistic_thresholds
 
 
 def _best(f, repeat):
@@ -78,7 +77,7 @@ def bench_dense(repeat, rng):
     compile_t = _best(lambda: run(xi[:1], rng.random((1, 1, N)), z0), 1)
     u = rng.random((1, sweeps, N))
     T = 1.5 * N**2  # the fields at a pattern are ~3 N^2: a few percent of updates flip
-    z = logistic_thresholds(rng.random((1, sweeps, N)), 1.0 / T)
+    z = engine.thresholds(rng.random((1, sweeps, N)), 1.0 / T)
     random_state = patterns.random_spins(1, N, rng=rng)
     rows = {}
     for name, start, zz in (

@@ -32,7 +32,6 @@ from assoc.models import hebb
 from assoc.models._base import (
     CouplingFields,
     OverlapFields,
-    logistic_thresholds,
     threads_for,
 )
 
@@ -117,7 +116,7 @@ def bench(engine, xi, bandwidth, rng):
     beta, C = 2.0, max(1, int(2e6 // N))
 
     def draw():
-        return rng.random((1, C, N)), logistic_thresholds(rng.random((1, C, N)), beta)
+        return rng.random((1, C, N)), engine.thresholds(rng.random((1, C, N)), beta)
 
     t_draw, (u, z) = _timed(draw)
     s = xi[:1].copy()

@@ -42,7 +42,7 @@ def sweeps_per_second(engine, xi, C, rng):
     s = np.where(xi[:1] == 0, 1, xi[:1]).astype(np.int8)
     kept = engine.start(s)
     u = rng.random((1, C, N))
-    z = logistic_thresholds(rng.random((1, C, N)), 1 / T)
+    z = engine.thresholds(rng.random((1, C, N)), 1 / T)
     start = time.perf_counter()
     engine.sweeps(s, kept, u, z, np.zeros((1, N)), C, False, np.ones(1, bool))
     return C / (time.perf_counter() - start)

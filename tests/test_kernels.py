@@ -96,11 +96,14 @@ def test_glauber_sweeps_match_numpy(kind, d, B):
     engine, J, scale = _couplings(kind, rng, 4, N, d)
     s = rng.choice([-1, 1], size=(B, N)).astype(np.int8)
     u = rng.random((B, C, N))
-    z = logistic_thresholds(rng.random((B, C, N)), beta)
+    u_z = rng.random((B, C, N))
+    z = logistic_thresholds(u_z, beta)  # in units of h, for the oracle
     kept = engine.start(s)
     s_sum = np.zeros((B, N))
     start = s.copy()
-    done, flips, _ = engine.sweeps(s, kept, u, z, s_sum, 1, False, np.ones(B, bool))
+    done, flips, _ = engine.sweeps(
+        s, kept, u, engine.thresholds(u_z, beta), s_sum, 1, False, np.ones(B, bool)
+    )
     for b in range(B):
         want, n, _, sums = sweeps_reference(J / scale, start[b], u[b], z[b])
         np.testing.assert_array_equal(s[b], want)

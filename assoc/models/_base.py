@@ -72,10 +72,22 @@ class SpinMemory:
 
 class _Fields:
     """A field engine: keeps the local fields of a batch of states and runs the sweeps of
-    `assoc._kernels.spins` on it, the replicas in parallel when there are several."""
+    `assoc._kernels.spins` on it, the replicas in parallel when there are several.
+
+    The kernels compare ``unit`` h_i (the field in the units the engine keeps) with
+    thresholds in the same units, which `thresholds` draws.
+    """
+
+    unit = 1.0
+
+    def thresholds(self, u, beta):
+        """Heat-bath thresholds at inverse temperature beta from uniforms u, in the
+        kernels' units (`logistic_thresholds` times ``unit``)."""
+        return logistic_thresholds(u, beta, self.unit)
 
     def sweeps(self, s, kept, u, z, s_sum, n_skip, until_fixed, active):
-        """Run ``u.shape[1]`` sweeps on every active replica; returns (done, flips, fixed)."""
+        """Run ``u.shape[1]`` sweeps on every active replica, with thresholds ``z`` from
+        `thresholds` (empty at T = 0); returns (done, flips, fixed)."""
         B = s.shape[0]
         done, flips = np.zeros(B, np.int64), np.zeros(B, np.int64)
         fixed = np.zeros(B, np.bool_)
@@ -123,6 +135,7 @@ class OverlapFields(_Fields):
         P, self.N = xi.shape
         self.xiT = np.ascontiguousarray(xi.T)
         self.scale = scale
+        self.unit = self.N / scale  # the kernels decide on N h / scale
         top = float(np.abs(xi).max(initial=0))
         bound = P * self.N * top**2
         exact = [np.float64]
@@ -143,10 +156,6 @@ class OverlapFields(_Fields):
 
     def fields(self, s, M):
         return self.scale * (M @ self.xiT.T.astype(np.float64) - self.c * s) / self.N
-
-    def sweeps(self, s, M, u, z, *args):
-        # thresholds in the units of the kept fields, N h / scale
-        return super().sweeps(s, M, u, z * (self.N / self.scale), *args)
 
     def _one(self, *args):
         return _spins.sweeps((self.xiT, self.c), *args)
@@ -218,19 +227,25 @@ def glauber(engine, s, *, beta, sweeps, equilibrate, rng):
         for start in range(0, total, block):
             C = min(block, total - start)
             u = rng.random((B, C, N))
-            z = logistic_thresholds(rng.random((B, C, N)), beta)
+            z = engine.thresholds(rng.random((B, C, N)), beta)
             skip = max(0, equilibrate - start)
             flips += engine.sweeps(s, kept, u, z, s_sum, skip, False, everyone)[1]
         return engine.fields(s, kept), s_sum / max(sweeps, 1), flips
 
 
-def logistic_thresholds(u, beta):
-    """z = (1 / (2 beta)) ln(u / (1 - u)) from uniforms u: P(z < h) = (1 + tanh(beta h)) / 2.
+def logistic_thresholds(u, beta, unit=1.0):
+    """z = (unit / (2 beta)) ln(u / (1 - u)) from uniforms u: P(z < unit h) =
+    (1 + tanh(beta h)) / 2.
 
-    u = 0 gives z = -inf (the spin goes up), never NaN.
+    u = 0 gives z = -inf (the spin goes up), never NaN. One new array, computed in place
+    (these arrays are the size of many sweeps).
     """
+    z = 1.0 - u
     with np.errstate(divide="ignore"):
-        return np.log(u / (1.0 - u)) * (0.5 / beta)
+        np.divide(u, z, out=z)
+        np.log(z, out=z)
+    z *= 0.5 * unit / beta
+    return z
 
 
 def run_dynamics(engine, s, *, T, rng, max_sweeps, sweeps, equilibrate):
