@@ -5,7 +5,7 @@ input is the pattern with v of its active cells replaced by random others (noise
 the segment misses it when fewer than theta of its synapses stay active. The miss rate
 is a hypergeometric tail (``theory.dendritic.segment_false_negative``, Ahmad & Hawkins,
 arXiv:1601.00720, robustness to noise): with theta = 8 the segment still recognises
-its pattern at 40 % noise with a miss rate near 1e-3; raising theta buys fewer false
+its pattern at 40 % noise with a miss rate near 3e-6 (7e-4 at 50 %); raising theta buys fewer false
 positives at the price of robustness, which the false positive rate of the same
 segments on the other patterns' cues shows (``fp``, Eq. (1) of Hawkins & Ahmad, Front.
 Neural Circuits 10:23, 2016). This is the noise figure of Ahmad & Hawkins (2016).

@@ -220,7 +220,7 @@ BAD = [
     ),
     (lambda: net_ok.recall(np.array([1, 2, 2])), ValueError, "2 twice in row 0"),
     (lambda: net_ok.recall(np.zeros(3, np.uint64)), ValueError, "x must be 2 words per SDR"),
-    (lambda: net_ok.recall(np.zeros(50, bool)), ValueError, "n must be the length 50"),
+    (lambda: net_ok.recall(np.zeros(50, bool)), ValueError, "x must be bool SDRs of the n = "),
     (lambda: net_ok.recall([1, 2]), TypeError, "x must be a numpy array"),
 ]
 

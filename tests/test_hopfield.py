@@ -84,6 +84,22 @@ def test_synchronous_fixed_point_and_energy():
     np.testing.assert_allclose(r.energy, net.energy(r.s), rtol=1e-6)
 
 
+def test_hebbian_field_engines_agree_exactly_ties_included():
+    # Both engines keep exact integer fields N h for Hebbian couplings, so from the same
+    # draws they take the same path, ties h_i = 0 (which keep s_i) included: N = 1000 is
+    # even and P = 100, so ties are common. Synchronous updates agree too.
+    xi = patterns.random_spins(100, 1000, rng=3)
+    cues = patterns.random_spins(20, 1000, rng=4)
+    runs = [Hopfield(1000, fields=f).store(xi) for f in ("couplings", "overlaps")]
+    for dynamics in ("async", "sync"):
+        a, b = (net.recall(cues, rng=5, dynamics=dynamics) for net in runs)
+        np.testing.assert_array_equal(a.s, b.s)
+        np.testing.assert_array_equal(a.sweeps, b.sweeps)
+    hot = [Hopfield(1000, fields=f, T=0.3).store(xi) for f in ("couplings", "overlaps")]
+    a, b = (net.recall(cues[:4], rng=6, sweeps=3) for net in hot)
+    np.testing.assert_array_equal(a.s, b.s)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     N=st.integers(2, 40),

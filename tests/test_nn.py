@@ -205,6 +205,22 @@ def test_sparse_separation_gives_exact_zeros_and_exact_retrieval():
         assert torch.equal(out[b_idx, torch.nonzero(single)[:, 2]], Yt[b_idx, winners])
 
 
+def test_alpha_means_nothing_to_sparsemax():
+    # entmax_alpha = 1 makes entmax the softmax, never the sparsemax
+    torch.manual_seed(21)
+    x = torch.randn(2, 7, 8)
+    default = Hopfield(input_size=8, separation="sparsemax")
+    one = Hopfield(input_size=8, separation="sparsemax", entmax_alpha=1.0)
+    one.load_state_dict(default.state_dict())
+    torch.testing.assert_close(one(x), default(x))
+    assert (one.association_matrix(x) == 0).any()
+    X, xi = torch.randn(9, 4), torch.randn(3, 4)
+    torch.testing.assert_close(
+        hopfield_update(xi, X, 4.0, separation="sparsemax", alpha=1.0),
+        hopfield_update(xi, X, 4.0, separation="sparsemax"),
+    )
+
+
 def test_softmax_association_is_dense():
     Y, R = spheres(1, 30, 16, radius=2.0, seed=10)
     Yt = torch.from_numpy(Y)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import integrate, optimize, special
 
-from theory import dense
+from theory import dense, hopfield
 
 # ---------------------------------------------------------------------------------
 # Full power F(x) = x^n: crosstalk, one-step error, capacity
@@ -292,7 +292,6 @@ def test_p2_is_ags_at_T0():
 
 
 def test_p2_matches_theory_hopfield():
-    hopfield = pytest.importorskip("theory.hopfield")
     for T in (0.0, 0.05, 0.4):
         assert dense.alpha_c(2, T) == pytest.approx(hopfield.alpha_c(T), rel=1e-10)
         s, h = dense.rs_retrieval(0.08, 2, T), hopfield.rs_retrieval(0.08, T)

@@ -112,9 +112,12 @@ with :math:`R = r^2 + (1 - r^2)/M = \langle\bar\chi^2\rangle`, which keeps
 Under the ansatz that all examples of a pattern have the same overlap (they are
 exchangeable), the unsupervised field :math:`\frac1{RM}\sum_{\mu,a}\eta^{\mu,a}_i
 (\eta^{\mu,a}\cdot s)/N` equals the supervised one, so the two protocols have the same
-self-consistency, for every ``K`` and ``M`` [2]_. For ``K = 1`` the ``T = 0`` state is
-the majority vote :math:`s_i = \operatorname{sign}\sum_a \eta_i^a` in both, with
-archetype overlap
+self-consistency, for every ``K`` and ``M`` [2]_. For ``K = 1`` the ``T = 0`` state of
+the supervised network is the majority vote :math:`s_i = \operatorname{sign}\sum_a
+\eta_i^a` (the unsupervised one shares it only under that ansatz: at small ``M`` its
+examples stay attractors of lower energy, :math:`\sum_a m_a^2` being larger on an
+example than on the majority state, and zero-temperature dynamics from random starts
+ends on one of them), with archetype overlap
 
 .. math::
 
@@ -260,10 +263,18 @@ class _SiteLaw(NamedTuple):
     g: np.ndarray
 
 
+_MAX_SITE_CLASSES = 10**6  # the exact site averages enumerate every class
+
+
 def _product_law(values, probs, readout, K):
     """K i.i.d. patterns with one-pattern law (values, probs, readout), zero atoms dropped."""
     keep = probs > 0.0
     values, probs, readout = values[keep], probs[keep], readout[keep]
+    if values.size**K > _MAX_SITE_CLASSES:
+        raise ValueError(
+            f"K must leave at most {_MAX_SITE_CLASSES:.0e} site classes ({values.size}^K "
+            f"entries for the patterns' {values.size} values); got K = {K}"
+        )
     index = np.array(list(itertools.product(range(values.size), repeat=K))).reshape(-1, K)
     return _SiteLaw(values[index], np.prod(probs[index], axis=1), readout[index])
 

@@ -14,7 +14,9 @@ or takes the cell of largest V (recognition) [R10]_, [R14]_.
 
 Two published forms of eta are offered as parameter sets (:data:`VARIANTS`): ``"2010"``
 (G_minus = 0, [R10]_) and ``"2014"`` (eta = 1 below G_minus, [R14]_). The numbers are
-chosen here (the papers tune them per simulation); the functions take any values.
+those of Rinkus's demonstration of the CSA (chi = 400, gamma = 2, sigma = (1, 100/15,
+0.5); github.com/Neurithmic-Systems/V-to-mu_Demo, class Mac), G_minus = 0.2 chosen
+here; the functions take any values.
 
 Everything below is computed from these definitions alone; nothing is simulated.
 
@@ -61,14 +63,29 @@ def expansivity(G, *, chi, gamma, G_minus, **_):
 
     Accepts a variant's parameters as keywords (``**VARIANTS["2014"]``); broadcasts G.
     """
-    G = np.asarray(G, dtype=np.float64)
+    check_param("chi", chi, low=0.0)
+    check_param("gamma", gamma, low=0.0, closed=(False, True))
+    check_param("G_minus", G_minus, low=0.0, high=1.0, closed=(True, False))
+    G = _unit_interval("G", G)
     return 1.0 + chi * np.maximum(0.0, (G - G_minus) / (1.0 - G_minus)) ** gamma
 
 
 def relative_likelihood(V, eta, *, sigma1, sigma2, sigma3, **_):
     r"""mu(V) = 1 + (eta - 1) / (1 + sigma1 exp(-sigma2 (V - sigma3))) [R14]_."""
-    V = np.asarray(V, dtype=np.float64)
+    check_param("sigma1", sigma1, low=0.0, closed=(False, True))
+    check_param("sigma2", sigma2, low=0.0)
+    check_param("sigma3", sigma3)
+    V = _unit_interval("V", V)
     return 1.0 + (eta - 1.0) / (1.0 + sigma1 * np.exp(-sigma2 * (V - sigma3)))
+
+
+def _unit_interval(name, x):
+    """x as a float64 array, every entry in [0, 1] (NaN rejected)."""
+    x = np.asarray(x, dtype=np.float64)
+    bad = ~((x >= 0) & (x <= 1))
+    if np.any(bad):
+        raise ValueError(f"{name} must be in [0, 1]; got {x[bad][:3]}")
+    return x
 
 
 def stored_win_probability(v, K, **transform):
@@ -94,9 +111,7 @@ def stored_win_probability(v, K, **transform):
         chi, gamma, G_minus, sigma1, sigma2, sigma3 (e.g. ``**VARIANTS["2010"]``).
     """
     K = check_param("K", K, low=1, integer=True)
-    v = np.asarray(v, dtype=np.float64)
-    if np.any((v < 0) | (v > 1)):
-        raise ValueError(f"v must be in [0, 1]; got {v[(v < 0) | (v > 1)][:3]}")
+    v = _unit_interval("v", v)
     eta = expansivity(v, **transform)
     stored = relative_likelihood(v, eta, **transform)
     other = relative_likelihood(0.0, eta, **transform)

@@ -102,16 +102,21 @@ class _Fields:
 
 
 class CouplingFields(_Fields):
-    """Local fields h = J s of a batch, kept incrementally; a flip reads a row of J."""
+    """Local fields h = J s of a batch, kept incrementally; a flip reads a row of J.
 
-    def __init__(self, J):
-        self.J = J
+    ``J`` may be the couplings times ``unit`` (Hebbian couplings as the integers
+    N J / scale, so that the fields, and their ties h_i = 0, are exact); the kept
+    fields are then ``unit`` h.
+    """
+
+    def __init__(self, J, unit=1.0):
+        self.J, self.unit = J, unit
 
     def start(self, s):
         return s.astype(np.float64) @ self.J
 
     def fields(self, s, h):
-        return h
+        return h / self.unit
 
     def _one(self, *args):
         return _spins.sweeps((self.J,), *args)
@@ -146,10 +151,7 @@ class OverlapFields(_Fields):
         if dtype is not None and dtype not in exact:
             fail("dtype", f"one of {[t.__name__ for t in exact]} (exact here)", dtype)
         self.dtype = exact[0] if dtype is None else dtype
-        wide = self.dtype == np.float64
-        self.c = np.sum(xi.astype(np.float64) ** 2, axis=0).astype(
-            np.float64 if wide else np.float32
-        )
+        self.c = np.sum(xi.astype(np.float64) ** 2, axis=0)
 
     def start(self, s):
         return (s.astype(np.float64) @ self.xiT.astype(np.float64)).astype(self.dtype)
@@ -274,9 +276,10 @@ def run_dynamics(engine, s, *, T, rng, max_sweeps, sweeps, equilibrate):
     return h, np.full(s.shape[0], equilibrate + sweeps), s_mean
 
 
-def synchronous(J, s, *, max_sweeps):
-    """Zero-temperature parallel dynamics s <- sign(J s) (ties keep s), in place, as a
-    matrix product over the batch, until a fixed point or a two-cycle.
+def synchronous(engine, s, *, max_sweeps):
+    """Zero-temperature parallel dynamics s <- sign(J s) (ties keep s), in place, the
+    fields of the whole batch from the engine at each step (exact where its fields are),
+    until a fixed point or a two-cycle.
 
     Returns
     -------
@@ -285,7 +288,7 @@ def synchronous(J, s, *, max_sweeps):
     B = s.shape[0]
     sweeps = np.zeros(B, dtype=np.int64)
     previous = np.zeros_like(s)
-    h = s.astype(np.float32) @ J
+    h = engine.fields(s, engine.start(s))
     active = np.ones(B, dtype=bool)
     while active.any() and sweeps.max() < max_sweeps:
         new = np.where(h > 0, 1, np.where(h < 0, -1, s)).astype(np.int8)
@@ -295,5 +298,5 @@ def synchronous(J, s, *, max_sweeps):
         s[active] = new[active]
         sweeps += active
         active &= changed & ~cycle
-        h = s.astype(np.float32) @ J
-    return h.astype(np.float64), sweeps
+        h = engine.fields(s, engine.start(s))
+    return h, sweeps

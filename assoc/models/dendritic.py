@@ -175,11 +175,12 @@ class DendriticNeurons:
 
         Parameters
         ----------
-        x : ndarray of shape (a,) or (B, a), int; (n,) or (B, n), bool; or (W,) or
-            (B, W), uint64
-            The inputs: their active cells, one bool per cell, or bit-packed words
-            (:func:`~assoc.patterns.pack_sdr`, W = ceil(n / 64)). Bool and packed
-            inputs may have any number of active cells, e.g. a union of patterns.
+        x : ndarray of shape (a,) or (B, a), signed int; (n,) or (B, n), bool; or (W,)
+            or (B, W), uint64
+            The inputs: their active cells (indices), one bool per cell, or bit-packed
+            words (:func:`~assoc.patterns.pack_sdr`, W = ceil(n / 64): uint64 always
+            means packed words). Bool and packed inputs may have any number of active
+            cells, e.g. a union of patterns.
 
         Returns
         -------
@@ -188,6 +189,8 @@ class DendriticNeurons:
         synapses = self._stored()
         if isinstance(x, np.ndarray) and x.dtype == np.uint64:
             words = _check_words("x", x, n=self.n)
+        elif isinstance(x, np.ndarray) and x.dtype == np.bool_ and x.shape[-1:] != (self.n,):
+            fail("x", f"bool SDRs of the n = {self.n} cells", f"shape {x.shape}")
         else:
             words = pack_sdr(x, self.n)
         overlap = sdr_overlap(synapses, words)

@@ -234,6 +234,8 @@ class DenseHopfield(SpinMemory):
     def store(self, xi):
         """Store the patterns ``xi`` (ndarray of shape (K, N), int8 +-1); returns self."""
         xi = check_spins("xi", xi, N=self.N, ndim=(2,))
+        if xi.shape[0] == 0:
+            fail("xi", "at least one pattern", "shape (0, N)")
         kind, G, scale, _, _ = self._interaction()
         engine = DenseFields(xi, kind, G, scale)
         if engine.bound >= 2**1000:  # leaves room for the energies, one power of N more
@@ -362,7 +364,7 @@ class PSpinHopfield(DenseHopfield):
 
     def __init__(self, N, p=3, *, T=0.0):
         self.N = check_int("N", N, low=2)
-        self.p = check_int("p", p, low=2)
+        self.p = check_int("p", p, low=2, high=min(self.N, 170))  # p! in float64
         self.T = check_real("T", T, low=0.0)
         self.xi = None
         self._engine = None

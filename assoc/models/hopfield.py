@@ -77,6 +77,11 @@ def pseudo_inverse(xi):
 _RULES = {"hebb": hebb, "storkey": storkey, "pseudo_inverse": pseudo_inverse}
 
 
+def _integer_couplings_exact(patterns):
+    """Whether every partial sum of patterns^T patterns is an integer below 2^24."""
+    return patterns.shape[0] * float(np.abs(patterns).max(initial=0)) ** 2 < 2**24
+
+
 class Hopfield(SpinMemory):
     r"""Hopfield network of N +-1 spins with energy E(s) = -1/2 sum_ij J_ij s_i s_j.
 
@@ -151,6 +156,12 @@ class Hopfield(SpinMemory):
         self._hebb_patterns, self._hebb_scale, self._J = patterns, scale, None
         if self.fields == "overlaps":
             self._engine = OverlapFields(patterns, scale)
+        elif self.rule == "hebb" and _integer_couplings_exact(patterns):
+            # N J / scale = patterns^T patterns: integers, exact in float32
+            x = patterns.astype(np.float32)
+            NJ = x.T @ x
+            np.fill_diagonal(NJ, 0.0)
+            self._engine = CouplingFields(NJ, unit=self.N / scale)
         else:
             self._engine = CouplingFields(self.J)
 
@@ -202,7 +213,7 @@ class Hopfield(SpinMemory):
                 if self.T > 0:
                     fail("dynamics", '"async" at T > 0 (Glauber dynamics)', '"sync"')
                 max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-                h, n = synchronous(self.J, s, max_sweeps=max_sweeps)
+                h, n = synchronous(self._engine, s, max_sweeps=max_sweeps)
                 s_mean = None
             else:
                 h, n, s_mean = run_dynamics(

@@ -106,7 +106,10 @@ class Multitask(Hopfield):
         check_spins("eta", eta.reshape(-1, self.N), N=self.N, ndim=(2,), zeros=True)
         r = check_real("r", r, low=0.0, high=1.0, closed=(False, True))
         K, M, N = eta.shape
-        total = eta.sum(axis=1, dtype=np.int16)  # sum_a eta^{mu,a}, |.| <= M
+        if K == 0 or M == 0:
+            fail("eta", "at least one archetype and one example each", f"shape {eta.shape}")
+        # sum_a eta^{mu,a}, |.| <= M
+        total = eta.sum(axis=1, dtype=np.int16 if M < 2**15 else np.int32)
         if xi is None:
             xi = np.sign(total).astype(np.int8)
         elif check_spins("xi", xi, N=N, ndim=(2,), zeros=True).shape[0] != K:

@@ -23,10 +23,14 @@ step    equation                                            function
 ======  ==================================================  ========================
 
 The key is step 5: the more familiar the input (G -> 1), the more expansive the sigmoid
-and the more surely every CM picks its cell of highest support, reactivating the stored
+and the likelier every CM picks its cell of highest support, reactivating the stored
 code; for a novel input (G -> 0) eta -> 1, every mu_i = 1 and the code is drawn
-uniformly, a new random code. In between, codes of similar inputs intersect in
-proportion to their similarity [R10]_, [R14]_.
+uniformly, a new random code. Recognition takes the cell of highest support and returns
+a stored code whole; learning draws, and with the default transform a CM picks the
+stored item's cell with probability 0.79 at G = 1 (K = 8, mu(1)/mu(0) = 26), so that
+re-presenting a stored item in learning mode redraws about a fifth of its cells. In
+between, codes of similar inputs intersect in proportion to their similarity [R10]_,
+[R14]_.
 
 The functions above are the textbook (NumPy) form, used by :meth:`Sparsey.csa` to show
 every intermediate; learning and recall run the same steps fused in the Numba kernels
@@ -138,8 +142,9 @@ class Transform:
     Attributes
     ----------
     chi : float
-        Maximal expansivity, chi >= 0: at G = 1 the most supported cell is 1 + chi
-        times likelier than one with no support (sigma1 e^{sigma2 sigma3} >> 1).
+        Maximal expansivity, chi >= 0: eta(G = 1) = 1 + chi, the largest mu. A cell of
+        support V = 1 is then mu(1)/mu(0) times likelier than one of V = 0 (26 with the
+        defaults, which put mu(0) = 1 + chi / (1 + e^{10/3}) well above 1).
     gamma : float
         Power of the rescaled familiarity, gamma > 0.
     G_minus : float
@@ -621,6 +626,8 @@ def patches(shape, size, stride):
     >>> patches((8, 8), 4, 2).shape
     (9, 16)
     """
+    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
+        fail("shape", "a (height, width) pair", shape)
     height, width = (check_int("shape", side, low=1) for side in shape)
     size = check_int("size", size, low=1, high=min(height, width))
     stride = check_int("stride", stride, low=1)
@@ -648,8 +655,9 @@ class SparseyHierarchy:
     fields : sequence of ndarray of shape (M_l, r_l), int
         For each level, the receptive field of each of its M_l MACs: input bits
         (level 1) or MACs of the level below.
-    Q, K : int or sequence of int, default=(8, 32) and (32, 64)
+    Q, K : int or sequence of int, optional
         CMs per MAC and cells per CM, per level (an int: the same at every level).
+        Default: Q = 8, K = 32 at the first level, Q = 32, K = 64 above it.
     bands : sequence of (int, int or None), optional
         For each level, the least and most active input bits of an active MAC (None:
         no upper bound). Default: (1, None) at every level.
@@ -671,8 +679,8 @@ class SparseyHierarchy:
         N,
         fields,
         *,
-        Q=(8, 32),
-        K=(32, 64),
+        Q=None,
+        K=None,
         bands=None,
         freeze=None,
         transform="2014",
@@ -683,8 +691,12 @@ class SparseyHierarchy:
         if not isinstance(fields, (list, tuple)) or not fields:
             fail("fields", "a non-empty list of (M_l, r_l) index arrays, one per level", fields)
         L = len(fields)
-        Q, K = (self._per_level(name, v, L) for name, v in (("Q", Q), ("K", K)))
+        Q = [8] + [32] * (L - 1) if Q is None else self._per_level("Q", Q, L)
+        K = [32] + [64] * (L - 1) if K is None else self._per_level("K", K, L)
         bands = [(1, None)] * L if bands is None else self._per_level("bands", bands, L)
+        for l, band in enumerate(bands):
+            if not isinstance(band, (tuple, list)) or len(band) != 2:
+                fail(f"bands[{l}]", "a (least, most) pair, most None for no bound", band)
         freeze = self._per_level("freeze", freeze, L)
         transform = _transform(transform)
         phi = check_real("phi", phi, low=0.0, closed=(False, True))
@@ -692,6 +704,12 @@ class SparseyHierarchy:
         self.levels, below = [], (self.N, 1)  # (units of the level below, bits per unit)
         for l, field in enumerate(fields):
             check_array(f"fields[{l}]", field, ndim=(2,), kinds="iu")
+            if 0 in field.shape:
+                fail(
+                    f"fields[{l}]",
+                    "at least one MAC of at least one input",
+                    f"shape {field.shape}",
+                )
             if field.size and (field.min() < 0 or field.max() >= below[0]):
                 fail(
                     f"fields[{l}]",
@@ -702,7 +720,7 @@ class SparseyHierarchy:
             n = field.shape[1] * below[1]
             lo, hi = bands[l]
             band = (
-                check_int(f"bands[{l}][0]", lo, low=1),
+                check_int(f"bands[{l}][0]", lo, low=1, high=n),
                 n if hi is None else check_int(f"bands[{l}][1]", hi, low=lo),
             )
             if freeze[l] is not None:

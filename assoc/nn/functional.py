@@ -47,6 +47,7 @@ from .separation import (
     SEPARATIONS,
     check_alpha,
     conjugate,
+    entmax_at,
     max_entropy,
     separator,
     tsallis_index,
@@ -149,7 +150,7 @@ class Association:
 
     def __init__(self, X, beta, bias, separation, alpha):
         self.X, self.beta, self.bias = X, beta, bias
-        self.softmax = separation == "softmax" or (isinstance(alpha, float) and alpha == 1.0)
+        self.softmax = separation == "softmax" or entmax_at(separation, alpha, 1.0)
         self.index = 1.0 if self.softmax else tsallis_index(separation, alpha)
         self.separate = separator(separation, alpha, guard=bias is not None)
         # states with every pattern masked attend to nothing: their rows are set to 0

@@ -162,15 +162,21 @@ def separate(z, separation="softmax", alpha=1.5, dim=-1):
 def separator(separation, alpha, *, guard=True):
     """The map z -> weights along the last axis, for an internal caller that has already
     checked its arguments; ``guard`` sets rows of -inf to 0 (needed only under masks)."""
-    if separation == "softmax" or (isinstance(alpha, float) and alpha == 1.0):
+    if separation == "softmax" or entmax_at(separation, alpha, 1.0):
         f, args = _softmax, ()
-    elif separation == "sparsemax" or (isinstance(alpha, float) and alpha == 2.0):
+    elif separation == "sparsemax" or entmax_at(separation, alpha, 2.0):
         f, args = _sparsemax, ()
     else:
         f, args = _entmax_bisect, (alpha,)
     if guard:
         return lambda z: _guard_empty_rows(f, z, -1, *args)
     return lambda z: f(z, -1, *args)
+
+
+def entmax_at(separation, alpha, value):
+    """Whether the separation is entmax with a fixed alpha equal to ``value`` (1:
+    softmax, 2: sparsemax); alpha means nothing to the other separations."""
+    return separation == "entmax" and isinstance(alpha, float) and alpha == value
 
 
 def tsallis_index(separation, alpha):
