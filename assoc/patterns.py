@@ -603,8 +603,16 @@ def _check_indices(name, x, *, n=None, a=None, ndim=(1, 2)):
             row = np.flatnonzero((rows == bad).any(axis=1))[0]
             hint = "non-negative" if n is None else f"in [0, {n - 1}]"
             fail(name, f"active-cell indices {hint}", f"{bad} in row {row}")
+        if high > np.iinfo(np.int64).max:
+            fail(name, "active-cell indices below 2^63", f"{high}")
         rows = np.ascontiguousarray(rows, dtype=np.int64)
-        row, k = _sdr.first_repeat(rows, int(high) + 1)
+        if n is None:  # no bitmap of the largest index: sort the rows
+            ordered = np.sort(rows, axis=1)
+            twice = np.argwhere(ordered[:, 1:] == ordered[:, :-1])
+            row, k = twice[0] if twice.size else (-1, 0)
+            rows = ordered
+        else:
+            row, k = _sdr.first_repeat(rows, n)
         if row >= 0:
             fail(name, "SDRs with distinct active cells", f"{rows[row, k]} twice in row {row}")
     return np.ascontiguousarray(x, dtype=np.int64)

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from assoc import Hopfield, patterns
-from assoc.models import DenseHopfield, Multitask, PSpinHopfield, SparseyHierarchy
+from assoc.models import (
+    DenseHopfield,
+    ModernHopfield,
+    Multitask,
+    PSpinHopfield,
+    SparseyHierarchy,
+)
 from assoc.models.sparsey import patches
 from theory import multitask as theory_multitask
 from theory import sparsey as theory_sparsey
@@ -14,6 +20,7 @@ from theory import sparsey as theory_sparsey
 xi = patterns.random_spins(5, 20, rng=0)
 F1, F2 = patches((8, 8), 4, 2), np.arange(9)[None]
 VARIANT = theory_sparsey.VARIANTS["2014"]
+X = patterns.spherical(5, 8, radius=10.0, rng=0)
 net = Hopfield(20).store(xi)
 
 BAD = [
@@ -71,6 +78,8 @@ BAD = [
     (lambda: patches(8, 4, 2), ValueError, "shape must be a (height, width) pair"),
     (lambda: theory_sparsey.stored_win_probability(np.nan, 8, **VARIANT), ValueError, "v must"),
     (lambda: theory_sparsey.expansivity(0.5, **(VARIANT | {"G_minus": 1.0})), ValueError, "G_"),
+    (lambda: ModernHopfield(beta=1e307).store(X).update(X[0]), ValueError, "beta must be"),
+    (lambda: patterns.sdr_subsample(np.array([[3, 5, 3]]), 2), ValueError, "3 twice in row 0"),
     (lambda: theory_multitask.learned_solutions(0.2, 0.0, 8, 10, 0.5), ValueError, "K must"),
 ]
 

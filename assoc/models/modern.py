@@ -214,12 +214,17 @@ class ModernHopfield:
         """beta sim(X, xi): the arguments of the separation, shape (..., K)."""
         X, xi = self._stored(), self._check_state(xi)
         X = X.astype(np.result_type(X, xi), copy=False)
-        if self.similarity == "dot":
-            return (self.beta * xi) @ X.T
-        metric = "euclidean" if self.similarity == "euclidean" else "cityblock"
-        d = cdist(np.atleast_2d(xi).astype(np.float64), X.astype(np.float64), metric)
-        d = d.astype(X.dtype, copy=False)
-        return -self.beta * (d[0] if xi.ndim == 1 else d)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below, naming beta
+            if self.similarity == "dot":
+                a = (self.beta * xi) @ X.T
+            else:
+                metric = "euclidean" if self.similarity == "euclidean" else "cityblock"
+                d = cdist(np.atleast_2d(xi).astype(np.float64), X.astype(np.float64), metric)
+                d = d.astype(X.dtype, copy=False)
+                a = -self.beta * (d[0] if xi.ndim == 1 else d)
+        if not np.isfinite(a).all():
+            fail("beta", f"small enough that beta sim(X, xi) is finite in {a.dtype}", self.beta)
+        return a
 
     def weights(self, xi):
         """sep(beta sim(X, xi)), the weight of each pattern in the update, shape (..., K)."""
