@@ -263,7 +263,7 @@ class _SiteLaw(NamedTuple):
     g: np.ndarray
 
 
-_MAX_SITE_CLASSES = 10**6  # the exact site averages enumerate every class
+_MAX_SITE_CLASSES = 10**7  # the exact site averages enumerate every class
 
 
 def _product_law(values, probs, readout, K):

@@ -17,6 +17,7 @@ import threadpoolctl
 
 from .._kernels import spins as _spins
 from .._validation import as_generator, check_int, check_spins, fail
+from ..patterns import overlap
 
 # Random numbers drawn per kernel call: bounds the memory of sites/u to ~16 MB.
 _DRAW_BLOCK = 1 << 20
@@ -61,6 +62,13 @@ class Recall:
 class SpinMemory:
     """What the models of N Ising spins that store patterns ``xi`` share."""
 
+    _zeros = False  # whether patterns may hold 0 (diluted)
+
+    @property
+    def beta(self):
+        """Inverse temperature 1/T (inf at T = 0)."""
+        return np.inf if self.T == 0 else 1.0 / self.T
+
     def _stored(self):
         if self.xi is None:
             raise ValueError("no patterns stored; call store(xi) first")
@@ -68,6 +76,28 @@ class SpinMemory:
 
     def _check_state(self, s, name="s"):
         return check_spins(name, s, N=self.N)
+
+    def _check_patterns(self, xi):
+        return check_spins("xi", xi, N=self.N, ndim=(2,), zeros=self._zeros)
+
+    def _cues(self, cue):
+        """The cues as a (B, N) int8 copy the dynamics may change, and whether one cue
+        (not a batch) was given."""
+        s = self._check_state(cue, name="cue")
+        return np.array(s, dtype=np.int8, ndmin=2, copy=True), s.ndim == 1
+
+    def _recall(self, s, single, h, n, s_mean, *, m, energy):
+        """The `Recall` of the final states s with fields h after n sweeps; ``s_mean``
+        (T > 0) gives the overlaps of the time-averaged states."""
+        result = Recall(
+            s=s,
+            m=m,
+            energy=energy,
+            sweeps=n,
+            converged=np.all(s * h >= 0, axis=1),
+            m_mean=None if s_mean is None else overlap(self._stored(), s_mean),
+        )
+        return result[0] if single else result
 
 
 class _Fields:
@@ -105,15 +135,18 @@ class CouplingFields(_Fields):
     """Local fields h = J s of a batch, kept incrementally; a flip reads a row of J.
 
     ``J`` may be the couplings times ``unit`` (Hebbian couplings as the integers
-    N J / scale, so that the fields, and their ties h_i = 0, are exact); the kept
-    fields are then ``unit`` h.
+    N J / scale, ``integer=True``, so that the fields, and their ties h_i = 0, are
+    exact); the kept fields are then ``unit`` h. Integer fields below 2^24 start from a
+    float32 product, others from a float64 one.
     """
 
-    def __init__(self, J, unit=1.0):
+    def __init__(self, J, unit=1.0, integer=False):
         self.J, self.unit = J, unit
+        exact32 = integer and J.shape[0] * float(np.abs(J).max(initial=0)) < 2**24
+        self._product = np.float32 if exact32 else np.float64
 
     def start(self, s):
-        return s.astype(np.float64) @ self.J
+        return (s.astype(self._product) @ self.J).astype(np.float64)
 
     def fields(self, s, h):
         return h / self.unit
@@ -152,12 +185,15 @@ class OverlapFields(_Fields):
             fail("dtype", f"one of {[t.__name__ for t in exact]} (exact here)", dtype)
         self.dtype = exact[0] if dtype is None else dtype
         self.c = np.sum(xi.astype(np.float64) ** 2, axis=0)
+        # the patterns as floats for the batch products of start and fields, exact
+        self._xiT = self.xiT.astype(np.float32 if bound < 2**24 else np.float64)
 
     def start(self, s):
-        return (s.astype(np.float64) @ self.xiT.astype(np.float64)).astype(self.dtype)
+        return (s.astype(self._xiT.dtype) @ self._xiT).astype(self.dtype)
 
     def fields(self, s, M):
-        return self.scale * (M @ self.xiT.T.astype(np.float64) - self.c * s) / self.N
+        NJs = M.astype(self._xiT.dtype) @ self._xiT.T  # sum_mu xi_i^mu M_mu
+        return self.scale * (NJs - self.c * s) / self.N
 
     def _one(self, *args):
         return _spins.sweeps((self.xiT, self.c), *args)

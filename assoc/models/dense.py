@@ -49,8 +49,8 @@ import numpy as np
 
 from .._kernels import dense as _dense
 from .._kernels import spins as _spins
-from .._validation import check_choice, check_int, check_real, check_spins, fail
-from ._base import Recall, SpinMemory, _Fields, run_dynamics
+from .._validation import check_choice, check_int, check_real, fail
+from ._base import SpinMemory, _Fields, run_dynamics
 
 __all__ = ["DenseHopfield", "PSpinHopfield"]
 
@@ -207,11 +207,6 @@ class DenseHopfield(SpinMemory):
         return "n", self.n
 
     @property
-    def beta(self):
-        """Inverse temperature 1/T (inf at T = 0)."""
-        return np.inf if self.T == 0 else 1.0 / self.T
-
-    @property
     def K(self):
         """Number of stored patterns."""
         return self._stored().shape[0]
@@ -233,7 +228,7 @@ class DenseHopfield(SpinMemory):
 
     def store(self, xi):
         """Store the patterns ``xi`` (ndarray of shape (K, N), int8 +-1); returns self."""
-        xi = check_spins("xi", xi, N=self.N, ndim=(2,))
+        xi = self._check_patterns(xi)
         if xi.shape[0] == 0:
             fail("xi", "at least one pattern", "shape (0, N)")
         kind, G, scale, _, _ = self._interaction()
@@ -294,10 +289,8 @@ class DenseHopfield(SpinMemory):
             ``m`` holds the final overlaps (1/N) xi s; at T > 0 ``m_mean`` the overlaps
             of the state averaged over the measured sweeps.
         """
-        xi = self._stored()
-        s = self._check_state(cue, name="cue")
-        single = s.ndim == 1
-        s = np.array(s, dtype=np.int8, ndmin=2, copy=True)
+        self._stored()
+        s, single = self._cues(cue)
         h, n, s_mean = run_dynamics(
             self._engine,
             s,
@@ -307,17 +300,8 @@ class DenseHopfield(SpinMemory):
             sweeps=sweeps,
             equilibrate=equilibrate,
         )
-        m_mean = None if s_mean is None else s_mean @ xi.T.astype(np.float64) / self.N
         M = self._engine.start(s)
-        result = Recall(
-            s=s,
-            m=M / self.N,
-            energy=self._energies(M),
-            sweeps=n,
-            converged=np.all(s * h >= 0, axis=1),
-            m_mean=m_mean,
-        )
-        return result[0] if single else result
+        return self._recall(s, single, h, n, s_mean, m=M / self.N, energy=self._energies(M))
 
     def __repr__(self):
         K = "none" if self.xi is None else self.xi.shape[0]

@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_choice, check_int, check_real, check_spins, fail
+from .._validation import check_choice, check_int, check_real, fail
 from ..patterns import overlap
 from ._base import (
     CouplingFields,
     OverlapFields,
-    Recall,
     SpinMemory,
     run_dynamics,
     synchronous,
-    threads_for,
 )
 
 __all__ = ["Hopfield", "hebb", "pseudo_inverse", "storkey"]
@@ -40,10 +38,15 @@ def hebb(xi):
 
     Works for +-1 and diluted {-1, 0, +1} patterns alike.
     """
+    return _hebb_counts(xi) / np.float32(xi.shape[1])
+
+
+def _hebb_counts(xi):
+    """N J = xi^T xi with zero diagonal, float32 (integers: exact below 2^24)."""
     x = xi.astype(np.float32)
-    J = x.T @ x / np.float32(xi.shape[1])
-    np.fill_diagonal(J, 0.0)
-    return J
+    counts = x.T @ x
+    np.fill_diagonal(counts, 0.0)
+    return counts
 
 
 def storkey(xi):
@@ -125,11 +128,6 @@ class Hopfield(SpinMemory):
         self.xi = None
 
     @property
-    def beta(self):
-        """Inverse temperature 1/T (inf at T = 0)."""
-        return np.inf if self.T == 0 else 1.0 / self.T
-
-    @property
     def alpha(self):
         """Load alpha = P/N of the stored patterns."""
         return self._stored().shape[0] / self.N
@@ -146,7 +144,7 @@ class Hopfield(SpinMemory):
 
     def store(self, xi):
         """Store the patterns ``xi`` (ndarray of shape (P, N), int8 +-1); returns self."""
-        self.xi = check_spins("xi", xi, N=self.N, ndim=(2,))
+        self.xi = self._check_patterns(xi)
         self._couple(self.xi)
         return self
 
@@ -158,10 +156,9 @@ class Hopfield(SpinMemory):
             self._engine = OverlapFields(patterns, scale)
         elif self.rule == "hebb" and _integer_couplings_exact(patterns):
             # N J / scale = patterns^T patterns: integers, exact in float32
-            x = patterns.astype(np.float32)
-            NJ = x.T @ x
-            np.fill_diagonal(NJ, 0.0)
-            self._engine = CouplingFields(NJ, unit=self.N / scale)
+            self._engine = CouplingFields(
+                _hebb_counts(patterns), unit=self.N / scale, integer=True
+            )
         else:
             self._engine = CouplingFields(self.J)
 
@@ -174,7 +171,8 @@ class Hopfield(SpinMemory):
     def energy(self, s):
         """E(s) = -1/2 s^T J s, float or ndarray of shape (B,)."""
         s = self._check_state(s)
-        return -0.5 * np.sum(s * self.field(s), axis=-1)
+        self._stored()
+        return -0.5 * np.sum(s * self._engine.fields(s, self._engine.start(s)), axis=-1)
 
     def recall(
         self, cue, *, rng=None, dynamics="async", max_sweeps=100, sweeps=None, equilibrate=0
@@ -204,37 +202,26 @@ class Hopfield(SpinMemory):
             the state averaged over the measured sweeps.
         """
         xi = self._stored()
-        s = self._check_state(cue, name="cue")
         check_choice("dynamics", dynamics, {"async", "sync"})
-        single = s.ndim == 1
-        s = np.array(s, dtype=np.int8, ndmin=2, copy=True)
-        with threads_for(s):
-            if dynamics == "sync":
-                if self.T > 0:
-                    fail("dynamics", '"async" at T > 0 (Glauber dynamics)', '"sync"')
-                max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-                h, n = synchronous(self._engine, s, max_sweeps=max_sweeps)
-                s_mean = None
-            else:
-                h, n, s_mean = run_dynamics(
-                    self._engine,
-                    s,
-                    T=self.T,
-                    rng=rng,
-                    max_sweeps=max_sweeps,
-                    sweeps=sweeps,
-                    equilibrate=equilibrate,
-                )
-            m_mean = None if s_mean is None else s_mean @ xi.T.astype(np.float64) / self.N
-            result = Recall(
-                s=s,
-                m=overlap(xi, s),
-                energy=-0.5 * np.sum(s * h, axis=1),
-                sweeps=n,
-                converged=np.all(s * h >= 0, axis=1),
-                m_mean=m_mean,
+        s, single = self._cues(cue)
+        if dynamics == "sync":
+            if self.T > 0:
+                fail("dynamics", '"async" at T > 0 (Glauber dynamics)', '"sync"')
+            max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
+            h, n = synchronous(self._engine, s, max_sweeps=max_sweeps)
+            s_mean = None
+        else:
+            h, n, s_mean = run_dynamics(
+                self._engine,
+                s,
+                T=self.T,
+                rng=rng,
+                max_sweeps=max_sweeps,
+                sweeps=sweeps,
+                equilibrate=equilibrate,
             )
-        return result[0] if single else result
+        energy = -0.5 * np.sum(s * h, axis=1)
+        return self._recall(s, single, h, n, s_mean, m=overlap(xi, s), energy=energy)
 
     def __repr__(self):
         P = "none" if self.xi is None else self.xi.shape[0]

@@ -57,31 +57,16 @@ References
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 from scipy.spatial.distance import cdist
 
 from .._validation import check_array, check_choice, check_int, check_real, fail
 from ..patterns import overlap
 from ._base import Recall
 
-__all__ = ["FIXED_POINTS", "ModernHopfield", "entmax", "softmax", "sparsemax"]
+__all__ = ["FIXED_POINTS", "ModernHopfield", "entmax", "sparsemax"]
 
 FIXED_POINTS = ("single", "metastable", "global")
-
-
-def softmax(a):
-    r"""softmax(a)_mu = exp(a_mu - c) / sum_nu exp(a_nu - c), c = max_nu a_nu, along the
-    last axis; the shift keeps every exponent <= 0, so nothing overflows.
-
-    Parameters
-    ----------
-    a : ndarray of shape (..., K), float
-
-    Returns
-    -------
-    ndarray of shape (..., K), same dtype
-    """
-    e = np.exp(a - a.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def sparsemax(a):
@@ -232,7 +217,7 @@ class ModernHopfield:
 
     def _separate(self, a):
         if self.separation == "softmax":
-            return softmax(a)
+            return special.softmax(a, axis=-1)
         if self.separation == "sparsemax":
             return sparsemax(a)
         return entmax(a, self.alpha)

@@ -75,6 +75,8 @@ class Multitask(Hopfield):
     [0.2, 0.7]
     """
 
+    _zeros = True
+
     def __init__(self, N, *, T=0.0, fields="auto"):
         super().__init__(N, rule="hebb", T=T, fields=fields)
         self.eta = None
@@ -82,9 +84,8 @@ class Multitask(Hopfield):
     def store(self, xi):
         """Store diluted archetypes ``xi`` (ndarray (K, N), int8 in {-1, 0, +1}); returns
         self."""
-        self.xi = check_spins("xi", xi, N=self.N, ndim=(2,), zeros=True)
+        super().store(xi)
         self.eta = None
-        self._couple(self.xi)
         return self
 
     def learn(self, eta, *, r, supervised=True, xi=None):
