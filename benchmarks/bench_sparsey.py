@@ -26,6 +26,7 @@ import numpy as np
 from assoc import patterns
 from assoc.models import Sparsey
 from assoc.models.sparsey import (
+    _unpack_bits,
     choose_winners,
     expansivity,
     familiarity,
@@ -131,7 +132,7 @@ def bench_digits(P):
     n_numpy = min(P, 200)
     units, t_np_learn, t_np_recall = x[:n_numpy], 0.0, 0.0
     for l, level in enumerate(net.levels):
-        inputs = _unpacked(net._inputs(l, units), level.n)
+        inputs = _unpack_bits(net._inputs(l, units), level.n)
         dense = np.zeros((level.M, level.Q * level.K, level.n), dtype=bool)
         count = np.zeros((level.M, level.Q * level.K), dtype=np.int64)
         t, units = _timed(numpy_learn, dense, inputs, level.Q, level.K, net.transform, rng, count)
@@ -143,11 +144,6 @@ def bench_digits(P):
         numpy_learn=n_numpy / t_np_learn,
         numpy_recall=n_numpy / t_np_recall,
     )  # recall: recognition level by level plus the overlaps with the stored codes
-
-
-def _unpacked(words, n):
-    as_bytes = np.ascontiguousarray(words, dtype="<u8").view(np.uint8)
-    return np.unpackbits(as_bytes, axis=-1, bitorder="little")[..., :n].astype(bool)
 
 
 def main():

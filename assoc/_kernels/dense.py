@@ -44,7 +44,7 @@ import math
 import numba
 from numba.extending import overload
 
-from .spins import _axpy, new_spin
+from .spins import _axpy, _sign, new_spin
 
 POLYNOMIAL, RECTIFIED, EXPONENTIAL = 0, 1, 2
 LOG_SINH_1 = math.log(math.sinh(1.0))
@@ -132,7 +132,7 @@ def _new_spin(kind, total, shift, scale, z, s_i):
         g = _exceeds(total, shift + LOG_SINH_1, z)
     else:
         g = scale * total - z
-    return 1 if g > 0.0 else (-1 if g < 0.0 else s_i)
+    return _sign(g, s_i)
 
 
 @overload(new_spin, inline="always")

@@ -78,13 +78,25 @@ def overlaps_parallel(xi, s, out):
 
 
 @numba.njit(cache=True)
+def _count(row):
+    """Number of set bits of a packed row."""
+    total = np.uint64(0)
+    for w in range(row.shape[0]):
+        total += _popcount(row[w])
+    return np.int64(total)
+
+
+@numba.njit(cache=True)
+def _bit(cell):
+    """(word, mask) of bit ``cell`` of a packed row."""
+    return cell >> 6, _ONE << np.uint64(cell & 63)
+
+
+@numba.njit(cache=True)
 def active_bits(words, out):
     """out[i] = number of set bits of the packed row words[i]."""
     for i in range(words.shape[0]):
-        total = np.uint64(0)
-        for w in range(words.shape[1]):
-            total += _popcount(words[i, w])
-        out[i] = total
+        out[i] = _count(words[i])
 
 
 @numba.njit(cache=True)
@@ -92,8 +104,8 @@ def pack(indices, words):
     """Set bit indices[i, k] of row i of ``words`` (zeroed by the caller) for every k."""
     for i in range(indices.shape[0]):
         for k in range(indices.shape[1]):
-            cell = indices[i, k]
-            words[i, cell >> 6] |= _ONE << np.uint64(cell & 63)
+            w, bit = _bit(indices[i, k])
+            words[i, w] |= bit
 
 
 @numba.njit(cache=True)
@@ -112,12 +124,11 @@ def first_repeat(indices, m):
     for i in range(indices.shape[0]):
         repeat = -1
         for k in range(indices.shape[1]):
-            cell = indices[i, k]
-            bit = _ONE << np.uint64(cell & 63)
-            if taken[cell >> 6] & bit:
+            w, bit = _bit(indices[i, k])
+            if taken[w] & bit:
                 repeat = k
                 break
-            taken[cell >> 6] |= bit
+            taken[w] |= bit
         for k in range(indices.shape[1] if repeat < 0 else repeat):
             taken[indices[i, k] >> 6] = 0
         if repeat >= 0:
@@ -136,9 +147,11 @@ def _floyd(u, m, out, taken):
     for step in range(k):
         j = m - k + step
         t = min(np.int64(u[step] * (j + 1)), j)  # u (j + 1) can round up to j + 1
-        if taken[t >> 6] & (_ONE << np.uint64(t & 63)):
+        w, bit = _bit(t)
+        if taken[w] & bit:
             t = j
-        taken[t >> 6] |= _ONE << np.uint64(t & 63)
+            w, bit = _bit(t)
+        taken[w] |= bit
         out[step] = t
     if 8 * k * np.log2(k + 1) > (m + 63) // 64:
         _bits(taken[: (m + 63) // 64], out)

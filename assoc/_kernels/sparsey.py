@@ -36,9 +36,7 @@ weight words written for item b, so that this can be checked.
 import numba
 import numpy as np
 
-from .sdr import _and_count, _popcount
-
-_ONE = np.uint64(1)
+from .sdr import _and_count, _bit, _count, _popcount
 
 
 @numba.njit(cache=True)
@@ -65,7 +63,7 @@ def learn(
             if starts[b]:
                 in_sequence = False
             code = winners[b, m]
-            a = _active(x[b, m])
+            a = _count(x[b, m])
             if a < band[0] or a > band[1]:
                 code[:] = -1
                 G[b, m] = 0.0
@@ -101,8 +99,8 @@ def learn(
             if WH.shape[2] > 0:
                 previous[:] = 0
                 for q in range(Q):
-                    cell = q * (QK // Q) + code[q]
-                    previous[cell >> 6] |= _ONE << np.uint64(cell & 63)
+                    w, bit = _bit(q * (QK // Q) + code[q])
+                    previous[w] |= bit
                 in_sequence = True
 
 
@@ -118,7 +116,7 @@ def recognise(W, n_w, x, band, exponents, norm, transform, out):
     for t in numba.prange(B * M):
         b, m = t // M, t % M
         code = winners[b, m]
-        a = _active(x[b, m])
+        a = _count(x[b, m])
         if a < band[0] or a > band[1]:
             code[:] = -1
             G[b, m] = 0.0
@@ -141,14 +139,6 @@ def recognise(W, n_w, x, band, exponents, norm, transform, out):
             code,
         )
         ops[b, m] = QK * W.shape[2]
-
-
-@numba.njit
-def _active(x):
-    total = np.uint64(0)
-    for w in range(x.shape[0]):
-        total += _popcount(x[w])
-    return np.int64(total)
 
 
 @numba.njit

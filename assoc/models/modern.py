@@ -256,8 +256,7 @@ class ModernHopfield:
         a = self.beta * (xi @ X.T)
         K = X.shape[0]
         if self.separation == "softmax":
-            c = a.max(axis=-1)
-            conjugate = c + np.log(np.sum(np.exp(a - c[..., None]), axis=-1))
+            conjugate = special.logsumexp(a, axis=-1)
             uniform = -np.log(K)
         else:
             alpha = 2.0 if self.separation == "sparsemax" else self.alpha

@@ -325,6 +325,23 @@ def _code_bits(winners, K):
     return bits.reshape(*lead, M * Q * K)
 
 
+def _code_recall(stored, bits, G, winners):
+    """The `CodeRecall` of codes ``bits`` (B, n), bool, against the packed stored codes."""
+    B = bits.shape[0]
+    return CodeRecall(
+        s=bits, m=sdr_overlap(stored, pack_sdr(bits)).astype(np.float64), energy=None,
+        sweeps=np.ones(B, dtype=np.int64), converged=np.ones(B, dtype=bool), G=G,
+        winners=winners,
+    )  # fmt: skip
+
+
+def _joined(learned):
+    """The parts recorded by each learn call, joined: a list of one tuple of arrays."""
+    if len(learned) > 1:
+        learned = [tuple(np.concatenate(part) for part in zip(*learned))]
+    return learned
+
+
 def _unpack_bits(words, n):
     """Packed rows (..., W) uint64 as bool (..., n)."""
     as_bytes = np.ascontiguousarray(words, dtype="<u8").view(np.uint8)
@@ -487,8 +504,7 @@ class Sparsey:
         return self._joined()[2]
 
     def _joined(self):
-        if len(self._learned) > 1:
-            self._learned = [tuple(np.concatenate(part) for part in zip(*self._learned))]
+        self._learned = _joined(self._learned)
         return self._learned[0]
 
     @property
@@ -567,12 +583,7 @@ class Sparsey:
         if not self.codes.shape[0]:
             raise ValueError("nothing learned; call learn(xi) first")
         bits = _code_bits(winners, self.K)
-        m = sdr_overlap(self._joined()[3], pack_sdr(bits)).astype(np.float64)
-        B = winners.shape[0]
-        return CodeRecall(
-            s=bits, m=m, energy=None, sweeps=np.ones(B, dtype=np.int64),
-            converged=np.ones(B, dtype=bool), G=G[:, 0], winners=winners[:, 0],
-        )  # fmt: skip
+        return _code_recall(self._joined()[3], bits, G[:, 0], winners[:, 0])
 
     def _pack(self, rows):
         return pack_sdr(rows)[:, None, :]
@@ -764,8 +775,7 @@ class SparseyHierarchy:
         return self._joined()[0]
 
     def _joined(self):
-        if len(self._learned) > 1:
-            self._learned = [tuple(np.concatenate(part) for part in zip(*self._learned))]
+        self._learned = _joined(self._learned)
         return self._learned[0]
 
     def learn(self, xi, *, rng=None):
@@ -802,12 +812,7 @@ class SparseyHierarchy:
             active.any(axis=1), (G * active).sum(axis=1) / np.maximum(active.sum(axis=1), 1), 0.0
         )
         bits = _code_bits(winners, self.levels[-1].K)
-        B = bits.shape[0]
-        result = CodeRecall(
-            s=bits, m=sdr_overlap(self._joined()[1], pack_sdr(bits)).astype(np.float64),
-            energy=None, sweeps=np.ones(B, dtype=np.int64), converged=np.ones(B, dtype=bool),
-            G=G, winners=winners,
-        )  # fmt: skip
+        result = _code_recall(self._joined()[1], bits, G, winners)
         return result[0] if cue.ndim == 1 else result
 
     def _inputs(self, l, units):
