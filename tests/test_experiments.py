@@ -77,16 +77,17 @@ def test_phase_diagram_retrieval_below_T_M_and_none_far_above(phase):
 def test_overlap_at_alpha_010_matches_ags():
     # AGS (Ann. Phys. 173, 30 (1987)) at T = 0, alpha = 0.10: m = 0.9980 on the retrieval
     # branch. Monte Carlo from the stored patterns at N = 2000, 8 networks x 20 patterns.
-    # Tolerance: 4 standard errors over networks plus a finite-size allowance of 0.005
-    # (finite-N fixed points near a pattern differ from the N -> inf value by O(N^-1/2)
-    # fluctuations of the few unstable spins, ~0.003 at N = 2000).
+    # Tolerance: 4 standard errors over networks (~0.001) plus a finite-size allowance of
+    # 0.001 (the offset measured at N = 2000 is 6e-5). The dynamics must also leave the
+    # pattern: 1 - m = 0.002 is many standard errors from 0 (m = 1 if nothing moved).
     ds = hopfield_capacity.run(
         quick=True, progress=False, N=(2000,), flip=(0.0,), alpha=(0.10,), samples=8, cues=20
     )
     m = ds["m"].sel(N=2000, flip=0.0, alpha=0.10)
     sem = float(m.std("sample", ddof=1)) / np.sqrt(m.sizes["sample"])
     theory = float(ags.m_of_alpha(np.array([0.10]))[0])
-    assert abs(float(m.mean()) - theory) < 4 * sem + 0.005
+    assert abs(float(m.mean()) - theory) < 4 * sem + 0.001
+    assert 1 - float(m.mean()) > 5 * sem
 
 
 def test_cli_list_and_run(tmp_path, capsys):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from assoc import patterns
-from assoc.models import ExampleRecall, Multitask, hebb
+from assoc.models import ExampleRecall, Multitask
 from theory import multitask as mt
 
 
@@ -32,13 +32,16 @@ def test_learned_couplings_follow_the_papers_normalisation():
     mean = eta.mean(axis=1)
     want = mean.T @ mean / (N * R)
     np.fill_diagonal(want, 0)
-    net = Multitask(N, fields="couplings").learn(eta, r=r, xi=xi)
-    np.testing.assert_allclose(net.J, want, atol=1e-6)
+    s = patterns.random_spins(3, N, rng=rng)
     flat = eta.reshape(K * M, N).astype(float)
-    want = flat.T @ flat / (N * R * M)
-    np.fill_diagonal(want, 0)
-    net = Multitask(N, fields="couplings").learn(eta, r=r, supervised=False, xi=xi)
-    np.testing.assert_allclose(net.J, want, atol=1e-6)
+    want_unsupervised = flat.T @ flat / (N * R * M)
+    np.fill_diagonal(want_unsupervised, 0)
+    # the couplings, and the fields the dynamics use, of both engines
+    for supervised, J in ((True, want), (False, want_unsupervised)):
+        for fields in ("couplings", "overlaps"):
+            net = Multitask(N, fields=fields).learn(eta, r=r, supervised=supervised, xi=xi)
+            np.testing.assert_allclose(net.J, J, atol=1e-6)
+            np.testing.assert_allclose(net.field(s), s @ J, atol=1e-6)
 
 
 @pytest.mark.parametrize("supervised", [True, False])
@@ -71,8 +74,13 @@ def test_learning_recall_reports_example_overlaps():
 
 def test_store_accepts_blanks_and_hebb_matches():
     xi = patterns.diluted_spins(3, 50, 0.5, rng=0)
-    net = Multitask(50, fields="couplings").store(xi)
-    np.testing.assert_array_equal(net.J, hebb(xi))
+    want = xi.T.astype(float) @ xi / 50
+    np.fill_diagonal(want, 0)
+    s = patterns.random_spins(2, 50, rng=1)
+    for fields in ("couplings", "overlaps"):
+        net = Multitask(50, fields=fields).store(xi)
+        np.testing.assert_allclose(net.J, want, atol=1e-6)
+        np.testing.assert_allclose(net.field(s), s @ want, atol=1e-12)
 
 
 def test_bad_examples_are_rejected():

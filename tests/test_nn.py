@@ -51,13 +51,7 @@ def spheres(B, K, d, radius, seed, dtype=np.float64):
     return Y.astype(dtype), R.astype(dtype)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tensors here are tiny: on a shared machine torch's thread pool only adds waiting."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("torch_one_thread")
 
 
 # ---------------------------------------------------------------------------------

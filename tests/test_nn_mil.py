@@ -9,14 +9,7 @@ from assoc import patterns  # noqa: E402
 from assoc.nn import HopfieldPooling  # noqa: E402
 from assoc.nn.datasets import signal_bags  # noqa: E402
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tensors here are small: on a shared machine torch's thread pool only adds waiting."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("torch_one_thread")
 
 
 def as_tensors(X, padding, y):

@@ -10,14 +10,7 @@ from assoc.models import modern  # noqa: E402
 from assoc.nn import entmax, sparsemax  # noqa: E402
 from assoc.nn.separation import conjugate, separate  # noqa: E402
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tensors here are tiny: on a shared machine torch's thread pool only adds waiting."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("torch_one_thread")
 
 
 def entmax_oracle(z, alpha):

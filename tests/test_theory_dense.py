@@ -248,12 +248,13 @@ def test_nishimori_line(alpha, p):
 
 
 def test_nose_of_the_retrieval_region_is_on_the_nishimori_line():
-    # Observed: the largest alpha_c(T) sits where alpha_c(T) = T.
+    # The largest alpha_c(T), found by maximisation, sits where alpha_c(T) = T.
     T_star = optimize.brentq(lambda T: dense.alpha_c(3, T) - T, 0.1, 0.2, xtol=1e-13)
-    top = dense.alpha_c(3, T_star)
-    assert top == pytest.approx(0.154858630, rel=1e-8)
-    assert dense.alpha_c(3, T_star - 1e-3) < top
-    assert dense.alpha_c(3, T_star + 1e-3) < top
+    nose = optimize.minimize_scalar(
+        lambda T: -dense.alpha_c(3, T), bounds=(0.12, 0.19), method="bounded",
+        options=dict(xatol=1e-10),
+    )  # fmt: skip
+    assert nose.x == pytest.approx(T_star, abs=1e-6)
 
 
 # ---------------------------------------------------------------------------------

@@ -81,7 +81,28 @@ class ProjectedPatterns(NamedTuple):
     projection: torch.Tensor
 
 
-class Hopfield(nn.Module):
+class _Inspection:
+    """The ``hflayers`` names of the inspection methods: results without gradient."""
+
+    def get_association_matrix(
+        self, input, stored_pattern_padding_mask=None, association_mask=None
+    ):
+        """:meth:`association_matrix` without gradient (the ``hflayers`` name)."""
+        with torch.no_grad():
+            return self.association_matrix(input, stored_pattern_padding_mask, association_mask)
+
+    def get_projected_pattern_matrix(
+        self, input, stored_pattern_padding_mask=None, association_mask=None
+    ):
+        """The projected pattern projections, (B, num_heads, S', pattern_size), without
+        gradient (the ``hflayers`` name)."""
+        with torch.no_grad():
+            return self.projected_patterns(
+                input, stored_pattern_padding_mask, association_mask
+            ).projection
+
+
+class Hopfield(_Inspection, nn.Module):
     r"""Association of state patterns with stored patterns by the modern Hopfield update.
 
     The first 33 arguments are those of ``hflayers.Hopfield``, in its order and with its
@@ -607,23 +628,6 @@ class Hopfield(nn.Module):
         E = E.expand(len(states), E.shape[1], self.num_heads)
         return E if trajectory else E[0]
 
-    def get_association_matrix(
-        self, input, stored_pattern_padding_mask=None, association_mask=None
-    ):
-        """:meth:`association_matrix` without gradient (the ``hflayers`` name)."""
-        with torch.no_grad():
-            return self.association_matrix(input, stored_pattern_padding_mask, association_mask)
-
-    def get_projected_pattern_matrix(
-        self, input, stored_pattern_padding_mask=None, association_mask=None
-    ):
-        """The projected pattern projections, (B, num_heads, S', pattern_size), without
-        gradient (the ``hflayers`` name)."""
-        with torch.no_grad():
-            return self.projected_patterns(
-                input, stored_pattern_padding_mask, association_mask
-            ).projection
-
     # ------------------------------------------------------------------------------
     # the steps
 
@@ -767,7 +771,7 @@ class Hopfield(nn.Module):
         )
 
 
-class _Wrapped(nn.Module):
+class _Wrapped(_Inspection, nn.Module):
     """A Hopfield layer with some of its inputs learned: the inspection methods of
     :class:`Hopfield` on the prepared input."""
 
@@ -798,22 +802,6 @@ class _Wrapped(nn.Module):
             association_mask,
             trajectory=trajectory,
         )
-
-    def get_association_matrix(
-        self, input, stored_pattern_padding_mask=None, association_mask=None
-    ):
-        """:meth:`association_matrix` without gradient (the ``hflayers`` name)."""
-        with torch.no_grad():
-            return self.association_matrix(input, stored_pattern_padding_mask, association_mask)
-
-    def get_projected_pattern_matrix(
-        self, input, stored_pattern_padding_mask=None, association_mask=None
-    ):
-        """The projected pattern projections without gradient (the ``hflayers`` name)."""
-        with torch.no_grad():
-            return self.projected_patterns(
-                input, stored_pattern_padding_mask, association_mask
-            ).projection
 
     @property
     def batch_first(self):
