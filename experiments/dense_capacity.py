@@ -33,6 +33,7 @@ import xarray as xr
 from assoc import __version__, mc, patterns
 from assoc.models import DenseHopfield
 from assoc.plot import errorbar
+from experiments import _fit
 from theory import dense as theory
 
 QUICK = dict(
@@ -235,7 +236,7 @@ def add_theory(ds, *, seed=0):
                 continue
             f = ds["scaling_stable"].isel(n=a, size=b).transpose("factor", "scaling_sample").values
             x = np.log(K_grid.isel(n=a, size=b).values)
-            crossing[a, b], error[a, b] = _crossing(x, f, rng)
+            crossing[a, b], error[a, b] = _fit.crossing(x, f, rng)
     ds["K_c"] = (("n", "size"), np.exp(crossing))
     ds["K_c"].attrs["long_name"] = "K at which half the stored patterns are fixed points"
     ds["K_c_err"] = (("n", "size"), np.exp(crossing) * error)
@@ -265,32 +266,11 @@ def add_theory(ds, *, seed=0):
     return ds
 
 
-def _crossing(x, f, rng, n_boot=200):
-    """x where the sample mean of f (rows: x) falls through 1/2, and its bootstrap error."""
-    estimate = _half_crossing(x, f.mean(axis=1))
-    picks = rng.integers(0, f.shape[1], size=(n_boot, f.shape[1]))
-    boot = np.array([_half_crossing(x, f[:, p].mean(axis=1)) for p in picks])
-    boot = boot[np.isfinite(boot)]
-    return estimate, (boot.std(ddof=1) if boot.size > 1 else np.nan)
-
-
-def _half_crossing(x, f):
-    """First x where f falls through 1/2 (linear interpolation); NaN if it never does."""
-    below = np.flatnonzero((f[:-1] >= 0.5) & (f[1:] < 0.5))
-    if below.size == 0:
-        return np.nan
-    i = below[0]
-    return x[i] + (f[i] - 0.5) / (f[i] - f[i + 1]) * (x[i + 1] - x[i])
-
-
 def _fit_slope(x, y, error):
     """Weighted least squares y = a + b x; returns b and its standard error."""
     if x.size < 2:
         return np.nan, np.nan
-    X = np.stack([np.ones(x.size), x], axis=1)
-    w = 1.0 / error**2
-    cov = np.linalg.inv(X.T @ (w[:, None] * X))
-    b = (cov @ X.T @ (w * y))[1]
+    (_, b), cov = _fit.weighted_line(x, y, error)
     return b, np.sqrt(cov[1, 1])
 
 

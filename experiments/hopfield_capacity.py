@@ -17,6 +17,7 @@ import numpy as np
 
 from assoc import Hopfield, mc, patterns
 from assoc.plot import errorbar
+from experiments import _fit
 from theory import hopfield as ags
 
 QUICK = dict(
@@ -106,24 +107,10 @@ def add_theory(ds, *, seed=0):
     return ds
 
 
-def _crossing(retrieved, rng, n_boot=200):
+def _crossing(retrieved, rng):
     """alpha where the sample-mean retrieved fraction crosses 1/2, and its bootstrap error."""
-    alpha = retrieved["alpha"].values
     f = retrieved.transpose("alpha", "sample").values
-    estimate = _half_crossing(alpha, f.mean(axis=1))
-    picks = rng.integers(0, f.shape[1], size=(n_boot, f.shape[1]))
-    boot = np.array([_half_crossing(alpha, f[:, p].mean(axis=1)) for p in picks])
-    boot = boot[np.isfinite(boot)]
-    return estimate, (boot.std(ddof=1) if boot.size > 1 else np.nan)
-
-
-def _half_crossing(alpha, f):
-    """First alpha where f falls through 1/2 (linear interpolation); NaN if it never does."""
-    below = np.flatnonzero((f[:-1] >= 0.5) & (f[1:] < 0.5))
-    if below.size == 0:
-        return np.nan
-    i = below[0]
-    return alpha[i] + (f[i] - 0.5) / (f[i] - f[i + 1]) * (alpha[i + 1] - alpha[i])
+    return _fit.crossing(retrieved["alpha"].values, f, rng)
 
 
 def _extrapolate(N, alpha_c, error):
@@ -131,10 +118,7 @@ def _extrapolate(N, alpha_c, error):
     ok = np.isfinite(alpha_c) & np.isfinite(error) & (error > 0)
     if ok.sum() < 3:
         return np.nan, np.nan, np.nan
-    X = np.stack([np.ones(ok.sum()), N[ok] ** -FSS_EXPONENT], axis=1)
-    w = 1.0 / error[ok] ** 2
-    cov = np.linalg.inv(X.T @ (w[:, None] * X))
-    a, b = cov @ X.T @ (w * alpha_c[ok])
+    (a, b), cov = _fit.weighted_line(N[ok] ** -FSS_EXPONENT, alpha_c[ok], error[ok])
     return a, b, np.sqrt(cov[0, 0])
 
 

@@ -11,6 +11,7 @@ retrieval overlap m(alpha, T) on the same grid.
 import numpy as np
 
 from assoc import Hopfield, mc, patterns
+from assoc.plot import errorbar
 from theory import hopfield as ags
 
 QUICK = dict(
@@ -115,10 +116,7 @@ def plot(ds):
     picks = ds["alpha"].values[:: max(1, ds.sizes["alpha"] // 4)][:4]
     for a, colour in zip(picks, colours):
         cut = ds.sel(alpha=a)
-        mean, sem = cut["m"].mean("sample"), cut["m"].std("sample") / np.sqrt(ds.sizes["sample"])
-        right.errorbar(
-            ds["T"], mean, yerr=sem, fmt="o", color=colour, ms=4, label=f"alpha = {a:g} (MC)"
-        )
+        errorbar(right, cut["m"], "T", color=colour, label=f"alpha = {a:g} (MC)")
         if np.isfinite(cut["T_M"]):  # the RS overlap up to T_M, where it drops to 0
             T = np.linspace(0.0, float(cut["T_M"]) - 1e-9, 40)
             m = [ags.rs_retrieval(a, t).m for t in T]

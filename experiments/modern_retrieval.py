@@ -111,8 +111,7 @@ def sample(family, cue, beta, K, *, queries, bound_queries, rng):
     }
     if cue == "noise" and K > 1:
         b = min(bound_queries, q)
-        bound = [theory.retrieval_error_bound(X, xi[j], beta, target[j]) for j in range(b)]
-        bound = np.minimum(bound, 2 * M)
+        bound = np.minimum(theory.retrieval_error_bound(X, xi[:b], beta, target[:b]), 2 * M)
         out["bound"] = np.mean(bound) / M
         out["bound_holds"] = np.mean(one_step[:b] <= bound)
     return out

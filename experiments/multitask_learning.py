@@ -13,6 +13,7 @@ import numpy as np
 
 from assoc import mc, patterns
 from assoc.models import Multitask
+from assoc.plot import errorbar
 from theory import multitask as mt
 
 QUICK = dict(
@@ -98,15 +99,12 @@ def plot(ds):
     for ax, K in zip(axes[0], ds["K"].values):
         for protocol, marker in zip(ds["protocol"].values, "os"):
             cut = ds["m"].sel(protocol=protocol, K=K)
-            mean = cut.mean("sample")
-            sem = cut.std("sample", ddof=1) / np.sqrt(ds.sizes["sample"])
             for k in range(K):
-                ax.errorbar(
-                    ds["M"],
-                    mean[:, k],
-                    yerr=sem[:, k],
+                errorbar(
+                    ax,
+                    cut.sel(k=k + 1),
+                    "M",
                     fmt=marker,
-                    ms=4,
                     color=f"C{k}",
                     mfc="none" if protocol == "unsupervised" else None,
                     label=f"{protocol}, m_{k + 1}",

@@ -12,6 +12,7 @@ import numpy as np
 
 from assoc import mc, patterns
 from assoc.models import Multitask
+from assoc.plot import errorbar
 from theory import multitask as mt
 
 QUICK = dict(
@@ -125,15 +126,13 @@ def plot(ds):
         ax = axes[0, a]
         for T, colour in zip(ds["T"].values, colours):
             cut = ds.sel(K=K, T=T)
-            mean = cut["m"].mean("sample")
-            sem = cut["m"].std("sample", ddof=1) / np.sqrt(ds.sizes["sample"])
             for k in range(K):
-                ax.errorbar(
-                    ds["d"],
-                    mean[:, k],
-                    yerr=sem[:, k],
-                    fmt="o",
-                    ms=3,
+                errorbar(
+                    ax,
+                    cut["m"].sel(k=k + 1),
+                    "d",
+                    markersize=3,
+                    capsize=0,
                     color=colour,
                     label=f"MC, T = {T:g}" if k == 0 else None,
                 )

@@ -116,6 +116,9 @@ def test_retrieval_error_bound_by_hand():
     assert modern.retrieval_error_bound(X, xi, beta, 0) == pytest.approx(
         2 * math.exp(-2 * (1 - 0.2)), rel=1e-14
     )
+    # Several queries at once: the bounds one by one
+    batch = modern.retrieval_error_bound(X, np.stack([X[0], xi, X[1]]), beta, [0, 0, 1])
+    np.testing.assert_allclose(batch, [2 * math.exp(-2), 2 * math.exp(-1.6), 2 * math.exp(-2)])
     # Far from the pattern the bound is uninformative but finite or inf, never an error.
     assert modern.retrieval_error_bound(X, [-1e3, 0.0], 50.0, 0) == math.inf
 

@@ -81,16 +81,17 @@ def _check_patterns(X, min_count=1):
     return X
 
 
-def _check_state(xi, d):
-    """xi as a float64 array of shape (d,), finite real entries."""
+def _check_state(xi, d, batch=False):
+    """xi as a float64 array of shape (d,) (or (q, d) with ``batch``), finite real entries."""
     xi = np.asarray(xi)
+    shape = f"({d},)" + (f" or (q, {d})" if batch else "")
     if xi.dtype == bool or not (
         np.issubdtype(xi.dtype, np.integer) or np.issubdtype(xi.dtype, np.floating)
     ):
-        raise TypeError(f"xi must be a real array of shape ({d},); got dtype {xi.dtype}")
-    if xi.shape != (d,):
+        raise TypeError(f"xi must be a real array of shape {shape}; got dtype {xi.dtype}")
+    if xi.shape[-1:] != (d,) or xi.ndim > (2 if batch else 1):
         raise ValueError(
-            f"xi must have shape ({d},), one entry per pattern dimension; got {xi.shape}"
+            f"xi must have shape {shape}, one entry per pattern dimension; got {xi.shape}"
         )
     xi = xi.astype(np.float64)
     if not np.all(np.isfinite(xi)):
@@ -294,16 +295,16 @@ def retrieval_error_bound(X, xi, beta, i):
     ----------
     X : array_like of shape (K, d)
         Stored patterns, one per row, K >= 2.
-    xi : array_like of shape (d,)
-        State (query).
+    xi : array_like of shape (d,) or (q, d)
+        State (query), or q of them.
     beta : float
         Inverse temperature, beta > 0.
-    i : int
-        Index of the pattern, 0 <= i < K.
+    i : int or array_like of int of shape (q,)
+        Index of the pattern, 0 <= i < K (one per query).
 
     Returns
     -------
-    float
+    float or ndarray of shape (q,)
         ``2 epsilon M`` (inf where the exponent overflows).
 
     References
@@ -312,14 +313,22 @@ def retrieval_error_bound(X, xi, beta, i):
        Theorem 5 (Eq. 8).
     """
     X = _check_patterns(X, min_count=2)
-    xi = _check_state(xi, X.shape[1])
+    xi = _check_state(xi, X.shape[1], batch=True)
     beta = _check_beta(beta)
     K = X.shape[0]
-    i = check_param("i", i, low=0, high=K - 1, integer=True)
-    M = _radius(X)
-    margin = separation(X)[i] - 2.0 * np.linalg.norm(xi - X[i]) * M
+    if np.ndim(i) == 0:
+        i = check_param("i", i, low=0, high=K - 1, integer=True)
+    else:
+        i = np.asarray(i)
+        if not np.issubdtype(i.dtype, np.integer) or i.shape != xi.shape[:1]:
+            raise ValueError(f"i must be {xi.shape[:1]} integer indices; got {i!r}")
+        if np.any((i < 0) | (i >= K)):
+            raise ValueError(f"i must be in [0, {K - 1}]; got {i[(i < 0) | (i >= K)][:3]}")
+    M = _radius(X)  # the separations come from one Gram matrix for every query
+    margin = separation(X)[i] - 2.0 * np.linalg.norm(xi - X[i], axis=-1) * M
     with np.errstate(over="ignore"):
-        return float(2.0 * M * (K - 1) * np.exp(-beta * margin))
+        bound = 2.0 * M * (K - 1) * np.exp(-beta * margin)
+    return float(bound) if bound.ndim == 0 else bound
 
 
 def _check_sphere(d, p, beta, M):
