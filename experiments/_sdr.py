@@ -7,11 +7,13 @@ Clopper-Pearson interval. Where no hit was seen the rate is below what the run c
 resolve (about 3 / trials at 95 %), and the figures show theory only there.
 """
 
+import functools
+
 import numpy as np
 import xarray as xr
 from scipy import special, stats
 
-from assoc import patterns
+from assoc import mc, patterns
 from assoc.models import DendriticNeurons
 from theory import dendritic
 
@@ -63,6 +65,35 @@ def recognition_counts(n, a, s, v, *, thetas, stored, rng):
         "fp_hits": np.count_nonzero(others[:, None] >= thetas, axis=0),
         "fp_trials": others.size,
     }
+
+
+def recognition_dataset(cfg, theta, experiment, *, seed, executor, store, progress):
+    """`recognition_counts` over the noise levels ``cfg["v"]`` for every threshold in
+    ``theta`` at once, with the false negative and false positive rates and their theory
+    (Ahmad & Hawkins 2016; Hawkins & Ahmad 2016, Eq. (1))."""
+    ds = mc.run(
+        functools.partial(recognition_counts, thetas=tuple(int(t) for t in theta)),
+        {"v": list(cfg["v"])},
+        samples=cfg["samples"],
+        seed=seed,
+        params={key: cfg[key] for key in ("n", "a", "s", "stored")},
+        dims={"fn_hits": ("theta",), "fp_hits": ("theta",)},
+        executor=executor,
+        store=store,
+        progress=progress,
+        attrs={"experiment": experiment},
+    )
+    ds = ds.assign_coords(theta=theta)
+    ds = add_rates(ds, "fn", "own segment misses the noisy pattern")
+    ds = add_rates(ds, "fp", "another pattern's segment fires on the cue")
+    n, a, s = cfg["n"], cfg["a"], cfg["s"]
+    v = ds["v"].values[:, None]
+    ds["fn_theory"] = (("v", "theta"), dendritic.segment_false_negative(a, s, theta, v))
+    ds["fn_theory"].attrs["long_name"] = "P_FN(a, s, theta, v), Ahmad & Hawkins 2016"
+    fp = dendritic.segment_false_positive(n, a, s, theta)
+    ds["fp_theory"] = (("v", "theta"), np.broadcast_to(fp, (v.size, theta.size)).copy())
+    ds["fp_theory"].attrs["long_name"] = "P_FP(n, a, s, theta), Hawkins & Ahmad 2016 Eq. (1)"
+    return ds
 
 
 def binomial_interval(hits, trials, level=LEVEL):

@@ -17,13 +17,9 @@ segment misses; a false positive is a cue that fires another pattern's segment
 intervals; below about 1 / trials the figure shows theory only.
 """
 
-import functools
-
 import numpy as np
 
-from assoc import mc
 from experiments import _sdr
-from theory import dendritic
 
 QUICK = dict(
     n=2048,
@@ -49,31 +45,12 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
     """Monte Carlo over the noise v (every theta from the same overlaps) beside theory."""
     cfg = {**(QUICK if quick else FULL), **overrides}
     theta = np.asarray(cfg["theta"])
-    ds = mc.run(
-        functools.partial(_sdr.recognition_counts, thetas=tuple(cfg["theta"])),
-        {"v": list(cfg["v"])},
-        samples=cfg["samples"],
-        seed=seed,
-        params={key: cfg[key] for key in ("n", "a", "s", "stored")},
-        dims={"fn_hits": ("theta",), "fp_hits": ("theta",)},
-        executor=executor,
-        store=store,
-        progress=progress,
-        attrs={"experiment": "sdr_noise_robustness"},
-    )
-    ds = ds.assign_coords(theta=theta, noise=("v", ds["v"].values / cfg["a"]))
+    ds = _sdr.recognition_dataset(
+        cfg, theta, "sdr_noise_robustness",
+        seed=seed, executor=executor, store=store, progress=progress,
+    )  # fmt: skip
+    ds = ds.assign_coords(noise=("v", ds["v"].values / cfg["a"]))
     ds["noise"].attrs["long_name"] = "fraction of the active cells replaced, v / a"
-    ds = _sdr.add_rates(ds, "fn", "own segment misses the noisy pattern")
-    ds = _sdr.add_rates(ds, "fp", "another pattern's segment fires on the cue")
-    v = ds["v"].values[:, None]
-    ds["fn_theory"] = (
-        ("v", "theta"),
-        dendritic.segment_false_negative(cfg["a"], cfg["s"], theta[None, :], v),
-    )
-    ds["fn_theory"].attrs["long_name"] = "P_FN(a, s, theta, v), Ahmad & Hawkins 2016"
-    fp = dendritic.segment_false_positive(cfg["n"], cfg["a"], cfg["s"], theta)
-    ds["fp_theory"] = (("v", "theta"), np.broadcast_to(fp, (v.size, theta.size)).copy())
-    ds["fp_theory"].attrs["long_name"] = "P_FP(n, a, s, theta), Hawkins & Ahmad 2016 Eq. (1)"
     return ds
 
 

@@ -26,11 +26,8 @@ Clopper-Pearson intervals; the interval of the sum adds the ends of the two 97.5
 intervals (at least 95 %).
 """
 
-import functools
-
 import numpy as np
 
-from assoc import mc
 from experiments import _sdr
 from theory import dendritic
 
@@ -47,21 +44,10 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
     """Monte Carlo over the noise v (every theta at once), the theory, and the scan."""
     cfg = {**(QUICK if quick else FULL), **overrides}
     theta = np.arange(1, cfg["s"] + 1)
-    ds = mc.run(
-        functools.partial(_sdr.recognition_counts, thetas=tuple(theta.tolist())),
-        {"v": list(cfg["v"])},
-        samples=cfg["samples"],
-        seed=seed,
-        params={key: cfg[key] for key in ("n", "a", "s", "stored")},
-        dims={"fn_hits": ("theta",), "fp_hits": ("theta",)},
-        executor=executor,
-        store=store,
-        progress=progress,
-        attrs={"experiment": "sdr_optimal_threshold"},
-    )
-    ds = ds.assign_coords(theta=theta)
-    ds = _sdr.add_rates(ds, "fn", "own segment misses the noisy pattern")
-    ds = _sdr.add_rates(ds, "fp", "another pattern's segment fires on the cue")
+    ds = _sdr.recognition_dataset(
+        cfg, theta, "sdr_optimal_threshold",
+        seed=seed, executor=executor, store=store, progress=progress,
+    )  # fmt: skip
     ds["error"] = ds["fp"] + ds["fn"]
     ds["error"].attrs["long_name"] = "false positives plus false negatives, Monte Carlo"
     fp, fn = (_sdr.pooled_interval(ds, name, level=0.975) for name in ("fp", "fn"))
@@ -72,13 +58,6 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
             f"{bound} end of a >= 95% interval of error (sum of the 97.5% ends)"
         )
 
-    n, a, s = cfg["n"], cfg["a"], cfg["s"]
-    v = ds["v"].values[:, None]
-    fp = dendritic.segment_false_positive(n, a, s, theta)
-    ds["fp_theory"] = (("v", "theta"), np.broadcast_to(fp, (v.size, theta.size)).copy())
-    ds["fp_theory"].attrs["long_name"] = "P_FP(n, a, s, theta), Hawkins & Ahmad 2016 Eq. (1)"
-    ds["fn_theory"] = (("v", "theta"), dendritic.segment_false_negative(a, s, theta, v))
-    ds["fn_theory"].attrs["long_name"] = "P_FN(a, s, theta, v), Ahmad & Hawkins 2016"
     ds["error_theory"] = ds["fp_theory"] + ds["fn_theory"]
     ds["error_theory"].attrs["long_name"] = "P_FP + P_FN"
     ds["theta_opt_theory"] = ds["error_theory"].idxmin("theta")
