@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
 
 import numpy as np
@@ -29,3 +31,36 @@ def check_param(name, x, *, low=None, high=None, closed=(True, True), integer=Fa
         interval = f"{'[' if closed[0] else '('}{lo}, {hi}{']' if closed[1] else ')'}"
         raise ValueError(f"{name} must be in {interval}; got {x}")
     return x
+
+
+def elementwise(scalar):
+    """Let a function of scalars take arrays: broadcast them and map over elements.
+
+    ``exact`` is a flag, not a parameter, and is passed through unchanged. With any
+    array argument the result is an ndarray of floats (of Fractions or ints, dtype
+    object, when the scalar function returns those).
+    """
+    signature = inspect.signature(scalar)
+
+    @functools.wraps(scalar)
+    def wrapper(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arrays = {
+            name: value
+            for name, value in bound.arguments.items()
+            if name != "exact" and value is not None and np.ndim(value) > 0
+        }
+        if not arrays:
+            return scalar(**bound.arguments)
+        broadcast = np.broadcast_arrays(*(np.asarray(v) for v in arrays.values()))
+        shape = broadcast[0].shape
+        results = []
+        for index in np.ndindex(shape):
+            point = dict(bound.arguments)
+            point.update((name, b[index].item()) for name, b in zip(arrays, broadcast))
+            results.append(scalar(**point))
+        dtype = float if all(isinstance(r, float) for r in results) else object
+        return np.array(results, dtype=dtype).reshape(shape)
+
+    return wrapper

@@ -43,14 +43,13 @@ References
 from __future__ import annotations
 
 import functools
-import inspect
 import math
 from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
 
-from theory._checks import check_param
+from theory._checks import check_param, elementwise
 
 __all__ = [
     "ThresholdScan",
@@ -73,39 +72,6 @@ __all__ = [
 
 # The float walk stops once the untouched rest of the tail is below this fraction of it.
 _NEGLIGIBLE = 2.0**-64
-
-
-def _elementwise(scalar):
-    """Let a function of scalars take arrays: broadcast them and map over elements.
-
-    ``exact`` is a flag, not a parameter, and is passed through unchanged. With any
-    array argument the result is an ndarray of floats (of Fractions or ints, dtype
-    object, when the scalar function returns those).
-    """
-    signature = inspect.signature(scalar)
-
-    @functools.wraps(scalar)
-    def wrapper(*args, **kwargs):
-        bound = signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        arrays = {
-            name: value
-            for name, value in bound.arguments.items()
-            if name != "exact" and value is not None and np.ndim(value) > 0
-        }
-        if not arrays:
-            return scalar(**bound.arguments)
-        broadcast = np.broadcast_arrays(*(np.asarray(v) for v in arrays.values()))
-        shape = broadcast[0].shape
-        results = []
-        for index in np.ndindex(shape):
-            point = dict(bound.arguments)
-            point.update((name, b[index].item()) for name, b in zip(arrays, broadcast))
-            results.append(scalar(**point))
-        dtype = float if all(isinstance(r, float) for r in results) else object
-        return np.array(results, dtype=dtype).reshape(shape)
-
-    return wrapper
 
 
 def _count(name, x, high=None):
@@ -164,7 +130,7 @@ def _overlap_in_range(N, K, D, lo, hi, exact):
 # Counting SDRs
 
 
-@_elementwise
+@elementwise
 def sdr_count(n, a):
     r"""Number of distinct SDRs with ``a`` of ``n`` bits active, :math:`\binom{n}{a}`.
 
@@ -189,7 +155,7 @@ def sdr_count(n, a):
     return math.comb(n, _count("a", a, high=n))
 
 
-@_elementwise
+@elementwise
 def overlap_set_size(n, a, b, a_x=None):
     r"""Size of the overlap set :math:`|\Omega_x(n, a, b)|`.
 
@@ -226,7 +192,7 @@ def overlap_set_size(n, a, b, a_x=None):
 # Matching two SDRs
 
 
-@_elementwise
+@elementwise
 def exact_match_probability(n, a, *, exact=False):
     r"""Probability that two random SDRs of ``a`` of ``n`` bits are identical.
 
@@ -251,7 +217,7 @@ def exact_match_probability(n, a, *, exact=False):
     return Fraction(1, count) if exact else 1 / count
 
 
-@_elementwise
+@elementwise
 def false_match_probability(n, a, theta, a_x=None, *, exact=False):
     r"""Probability that a random SDR matches a given one: overlap at least ``theta``.
 
@@ -296,7 +262,7 @@ def false_match_probability(n, a, theta, a_x=None, *, exact=False):
 # A dendritic segment
 
 
-@_elementwise
+@elementwise
 def segment_false_positive(n, a, s, theta, *, exact=False):
     r"""Probability that a segment fires on a random input: its false positive rate.
 
@@ -334,7 +300,7 @@ def segment_false_positive(n, a, s, theta, *, exact=False):
     return _overlap_in_range(n, s, a, theta, s, exact)
 
 
-@_elementwise
+@elementwise
 def segment_false_negative(a, s, theta, v, *, exact=False):
     r"""Probability that a segment misses its pattern when ``v`` of its bits are noise.
 
@@ -377,7 +343,7 @@ def segment_false_negative(a, s, theta, v, *, exact=False):
     return _overlap_in_range(a, s, a - v, 0, theta - 1, exact)
 
 
-@_elementwise
+@elementwise
 def detection_error(n, a, s, theta, v, *, exact=False):
     r"""False positives plus false negatives of a segment: the error to minimise.
 
@@ -407,7 +373,7 @@ def detection_error(n, a, s, theta, v, *, exact=False):
 # Many patterns: M segments, M stored SDRs, unions
 
 
-@_elementwise
+@elementwise
 def at_least_one(p, M):
     r"""Probability that at least one of ``M`` independent events of probability p occurs.
 
@@ -434,7 +400,7 @@ def at_least_one(p, M):
     return 0.0 - math.expm1(M * math.log1p(-p))
 
 
-@_elementwise
+@elementwise
 def union_bound(p, M):
     r"""Union bound on the probability that any of ``M`` events of probability p occurs.
 
@@ -458,7 +424,7 @@ def union_bound(p, M):
     return min(1.0, _count("M", M) * p)
 
 
-@_elementwise
+@elementwise
 def union_active_bits(n, a, M, *, exact=False):
     r"""Expected number of active bits in the union (OR) of ``M`` random SDRs.
 
@@ -502,7 +468,7 @@ def _union_size(n, a, M):
     return round(union_active_bits(n, a, M))
 
 
-@_elementwise
+@elementwise
 def union_exact_match_probability(n, a, M, *, exact=False):
     r"""Probability that a random SDR lies entirely inside the union of ``M`` SDRs.
 
@@ -538,7 +504,7 @@ def union_exact_match_probability(n, a, M, *, exact=False):
     return on**a
 
 
-@_elementwise
+@elementwise
 def union_false_match_probability(n, a, theta, M, *, exact=False):
     r"""Probability that a random SDR matches the union of ``M`` SDRs (overlap >= theta).
 
@@ -575,7 +541,7 @@ def union_false_match_probability(n, a, theta, M, *, exact=False):
     return _overlap_in_range(n, _union_size(n, a, M), a, theta, a, exact)
 
 
-@_elementwise
+@elementwise
 def union_segment_false_positive(n, a, s, theta, M, *, exact=False):
     r"""False positive rate of a segment that stores ``M`` patterns (the union property).
 
@@ -613,7 +579,7 @@ def union_segment_false_positive(n, a, s, theta, M, *, exact=False):
     return _overlap_in_range(n, synapses, a, theta, synapses, exact)
 
 
-@_elementwise
+@elementwise
 def union_input_false_positive(n, a, s, theta, M, *, exact=False):
     r"""False positive rate of a segment whose input is the union of ``M`` patterns.
 

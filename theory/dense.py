@@ -85,7 +85,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize, special
 
-from theory._checks import check_param
+from theory._checks import check_param, elementwise
 
 __all__ = [
     "K_max",
@@ -125,19 +125,6 @@ class PSpinRS(NamedTuple):
     q: float
     r: float
     C: float
-
-
-def _elementwise(scalar):
-    """Let a function of scalars take arrays: broadcast them and map over elements."""
-
-    @functools.wraps(scalar)
-    def wrapper(*args, **kwargs):
-        values = (*args, *kwargs.values())
-        if all(np.ndim(v) == 0 for v in values):
-            return scalar(*args, **kwargs)
-        return np.vectorize(scalar, otypes=[float])(*args, **kwargs)
-
-    return wrapper
 
 
 def _double_factorial(k):
@@ -219,7 +206,7 @@ def crosstalk(N, K, n):
     return SignalNoise(float(signal), float((K - 1) * second))
 
 
-@_elementwise
+@elementwise
 def one_step_error(N, K, n):
     r"""Probability that one spin of a stored pattern flips in one update.
 
@@ -267,7 +254,7 @@ def one_step_error(N, K, n):
     return 0.5 * math.erfc(math.sqrt(float(snr2) / 2.0))
 
 
-@_elementwise
+@elementwise
 def K_max(N, n):
     r"""Krotov and Hopfield's no-error capacity of the full-power model.
 
@@ -305,7 +292,7 @@ def K_max(N, n):
     return math.exp(log)
 
 
-@_elementwise
+@elementwise
 def K_max_finite_N(N, n):
     r"""The no-error capacity of :func:`K_max` with the exact finite-N crosstalk.
 
@@ -344,7 +331,7 @@ def K_max_finite_N(N, n):
 # Exponential F(x) = exp(x)
 
 
-@_elementwise
+@elementwise
 def rate_function(x):
     r"""Cramér's rate function of the mean of random signs.
 
@@ -373,7 +360,7 @@ def rate_function(x):
     return 0.5 * float(special.xlogy(1.0 + x, 1.0 + x) + special.xlogy(1.0 - x, 1.0 - x))
 
 
-@_elementwise
+@elementwise
 def exponential_alpha_c(rho=0.0):
     r"""Largest exponent alpha of the exponential model's capacity K = exp(alpha N).
 
@@ -407,7 +394,7 @@ def exponential_alpha_c(rho=0.0):
     return 0.5 * rate_function(1.0 - 2.0 * rho)
 
 
-@_elementwise
+@elementwise
 def exponential_K_max(N, rho=0.0):
     r"""The exponential model's capacity at the edge of its theorem: exp(alpha_c N) + 1.
 
@@ -443,7 +430,7 @@ def _check_p(p):
     return check_param("p", p, low=2, integer=True)
 
 
-@_elementwise
+@elementwise
 def alpha_to_full_power(alpha, p):
     r"""Load of the full-power model with the same T = 0 retrieval as the p-spin model.
 
@@ -481,7 +468,7 @@ def alpha_to_full_power(alpha, p):
     return alpha * math.factorial(p - 1) / _double_factorial(2 * p - 3)
 
 
-@_elementwise
+@elementwise
 def alpha_from_full_power(alpha, n):
     r"""Load of the p-spin model (p = n) matching the full-power load alpha.
 
@@ -673,7 +660,7 @@ def _T_max(p):
     return 1.0 if p == 2 else _curie_weiss_peak(p)[1] / math.factorial(p - 1)
 
 
-@_elementwise
+@elementwise
 def T_max(p):
     r"""Highest temperature with a retrieval state in the p-spin model (at alpha = 0).
 
@@ -721,7 +708,7 @@ def _alpha_c(p, T):
     return _rs_saddle_node(p, T).alpha
 
 
-@_elementwise
+@elementwise
 def alpha_c(p, T=0.0):
     r"""Critical load of the p-spin Hebbian model: where the RS retrieval branch ends.
 

@@ -244,13 +244,7 @@ def capacity(N, w, Q, K, *, exact=0.5):
     chance at least ``exact``, by `recognition`: where crosstalk from the other codes'
     learned inputs starts to break recognition (bisection on P)."""
     exact = check_param("exact", exact, low=0.0, high=1.0, closed=(False, False))
-    lo, hi = 1, 2
-    while recognition(N, w, hi, Q, K).exact >= exact:
-        lo, hi = hi, 2 * hi
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if recognition(N, w, mid, Q, K).exact >= exact else (lo, mid)
-    return lo
+    return _first(lambda P: recognition(N, w, P, Q, K).exact < exact, 2) - 1
 
 
 def load_of_familiarity(N, w, Q, K, G):
@@ -258,10 +252,16 @@ def load_of_familiarity(N, w, Q, K, G):
     (`novel_familiarity`): in the 2014 form with G_minus = G, new items get uniform
     random codes up to about this load."""
     G = check_param("G", G, low=0.0, high=1.0, closed=(False, False))
-    lo, hi = 0, 1
-    while novel_familiarity(N, w, hi, Q, K).mean < G:
+    return _first(lambda P: novel_familiarity(N, w, P, Q, K).mean >= G, 1)
+
+
+def _first(holds, start):
+    """The least integer P >= start at which ``holds(P)``, a property that stays true
+    once true: doubling to bracket it, then bisection."""
+    lo, hi = start - 1, start
+    while not holds(hi):
         lo, hi = hi, 2 * hi
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if novel_familiarity(N, w, mid, Q, K).mean >= G else (mid, hi)
+        lo, hi = (lo, mid) if holds(mid) else (mid, hi)
     return hi
