@@ -60,6 +60,13 @@ def _horner(c, odd, x):
     return x * g if odd else g
 
 
+@numba.njit(cache=True, inline="always")
+def _rectify(g, x):
+    """G(x) of F = max(x, 0)^n from the polynomial g = G(x): g for x >= 1,
+    F(1) - F(-1) = 1 at x = 0, 0 for x <= -1."""
+    return g if x >= 1.0 else (1.0 if x == 0.0 else 0.0)
+
+
 @numba.njit(cache=True, fastmath=True)
 def _polynomial_sum(c, odd, rectified, xi_i, s_i, M):
     """sum_mu xi_i^mu G(M_mu - xi_i^mu s_i) for a polynomial G (module notes).
@@ -71,9 +78,7 @@ def _polynomial_sum(c, odd, rectified, xi_i, s_i, M):
         for mu in range(M.shape[0]):
             x = float(M[mu] - xi_i[mu] * s_i)
             g = _horner(c, odd, x)
-            if rectified:
-                g = g if x >= 1.0 else (1.0 if x == 0.0 else 0.0)
-            total += xi_i[mu] * g
+            total += xi_i[mu] * (_rectify(g, x) if rectified else g)
         return total
     c0, c1, c2, c3 = c[0], c[1], c[2], c[3]
     if rectified:
@@ -82,7 +87,7 @@ def _polynomial_sum(c, odd, rectified, xi_i, s_i, M):
             y = x * x
             g = ((c0 * y + c1) * y + c2) * y + c3
             g = x * g if odd else g
-            total += xi_i[mu] * (g if x >= 1.0 else (1.0 if x == 0.0 else 0.0))
+            total += xi_i[mu] * _rectify(g, x)
         return total
     for mu in range(M.shape[0]):
         x = float(M[mu] - xi_i[mu] * s_i)

@@ -231,7 +231,7 @@ class DenseHopfield(SpinMemory):
         xi = self._check_patterns(xi)
         if xi.shape[0] == 0:
             fail("xi", "at least one pattern", "shape (0, N)")
-        kind, G, scale, _, _ = self._interaction()
+        kind, G, scale, F, energy_scale = self._interaction()
         engine = DenseFields(xi, kind, G, scale)
         if engine.bound >= 2**1000:  # leaves room for the energies, one power of N more
             name, degree = self._degree()
@@ -242,6 +242,7 @@ class DenseHopfield(SpinMemory):
                 degree,
             )
         self.xi, self._engine = xi, engine
+        self._energy_terms = (kind, *_in_x_squared(F), energy_scale)
         return self
 
     def field(self, s):
@@ -261,8 +262,7 @@ class DenseHopfield(SpinMemory):
         return E[0] if s.ndim == 1 else E
 
     def _energies(self, M):
-        kind, _, _, F, energy_scale = self._interaction()
-        c, odd = _in_x_squared(F)
+        kind, c, odd, energy_scale = self._energy_terms
         E = np.empty(M.shape[0])
         _dense.energies(kind, c, odd, M, E)
         return energy_scale * E
