@@ -366,9 +366,11 @@ def unpack_sdr(words, n, *, a=None):
         The active cells of each SDR, ascending.
     """
     n = check_int("n", n, low=1)
-    words = _check_words("words", words, n=n, a=a)
+    words = _check_words("words", words, n=n)
     rows = _rows(words)
-    counts = active_bits(rows)
+    counts = _counts(words)
+    if a is not None:
+        _check_counts("words", counts, a)
     if rows.shape[0] and np.any(counts != counts[0]):
         fail(
             "words",
@@ -392,10 +394,16 @@ def active_bits(words):
     int or ndarray of shape (...,), int64
     """
     words = _check_words("words", words, ndim=None)
+    out = _counts(words)
+    return out.reshape(words.shape[:-1]) if words.ndim > 1 else int(out[0])
+
+
+def _counts(words):
+    """Active cells of each row of checked packed words, (rows,) int64, by the kernel."""
     rows = np.ascontiguousarray(_rows(words))
     out = np.empty(rows.shape[0], dtype=np.int64)
     _sdr.active_bits(rows, out)
-    return out.reshape(words.shape[:-1]) if words.ndim > 1 else int(out[0])
+    return out
 
 
 def sdr_overlap(xi, s):
@@ -639,7 +647,7 @@ def _check_words(name, words, *, n=None, a=None, W=None, ndim=(1, 2)):
     if n is not None and n % 64 and np.any(words[..., -1] >> np.uint64(n % 64)):
         fail(name, f"SDRs of n = {n} cells (no bit set at or beyond n)", "bits beyond n")
     if a is not None:
-        _check_counts(name, active_bits(_rows(words)), a)
+        _check_counts(name, _counts(words), a)
     return words
 
 
