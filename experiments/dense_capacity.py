@@ -24,6 +24,7 @@ even, K odd), so that no update is a tie.
 """
 
 import concurrent.futures
+import math
 import multiprocessing
 from pathlib import Path
 
@@ -101,17 +102,10 @@ def at_factor(factor, *, n, N, K_half, cues, rng):
 
 
 def K_half_theory(N, n):
-    """The K (odd) at which (1 - P_err)^N = 1/2 with P_err = theory.dense.one_step_error:
-    half the patterns are fixed points if their spins are independent. Bisection."""
-    lo, hi = 1, 3
-    while (1 - theory.one_step_error(N, hi, n)) ** N > 0.5:
-        lo, hi = hi, odd_K(2 * hi)
-    while hi - lo > 2:
-        mid = odd_K((lo + hi) / 2)
-        if mid in (lo, hi):
-            break
-        lo, hi = (mid, hi) if (1 - theory.one_step_error(N, mid, n)) ** N > 0.5 else (lo, mid)
-    return hi
+    """The least odd K at or above `theory.dense.K_half`, where (1 - P_err)^N = 1/2: half
+    the patterns are fixed points if their spins are independent."""
+    K = math.ceil(theory.K_half(N, n))
+    return K if K % 2 else K + 1
 
 
 def _seed(seed, *key):

@@ -247,6 +247,15 @@ def test_nishimori_line(alpha, p):
     assert s.m == pytest.approx(s.q, abs=1e-10)
 
 
+@pytest.mark.parametrize(("N", "n"), [(50, 2), (400, 3), (1600, 4)])
+def test_K_half_solves_its_defining_equation(N, n):
+    # (1 - P_err(K))^N = 1/2 at K_half, P_err = one_step_error (a Gaussian tail, real K
+    # through the bracketing odd loads: below at floor, above at ceil)
+    K = dense.K_half(N, n)
+    half = [(1 - dense.one_step_error(N, k, n)) ** N for k in (math.floor(K), math.ceil(K))]
+    assert half[0] > 0.5 > half[1]
+
+
 def test_nose_of_the_retrieval_region_is_on_the_nishimori_line():
     # The largest alpha_c(T), found by maximisation, sits where alpha_c(T) = T.
     T_star = optimize.brentq(lambda T: dense.alpha_c(3, T) - T, 0.1, 0.2, xtol=1e-13)

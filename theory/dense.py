@@ -83,11 +83,12 @@ from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
-from scipy import optimize, special
+from scipy import optimize, special, stats
 
 from theory._checks import check_param, elementwise
 
 __all__ = [
+    "K_half",
     "K_max",
     "K_max_finite_N",
     "PSpinRS",
@@ -325,6 +326,37 @@ def K_max_finite_N(N, n):
     N, n = _check_full_power(N, n)
     signal, second = _crosstalk_exact(N, n)
     return 1.0 + float(Fraction(signal * signal, second)) / (2.0 * math.log(N))
+
+
+@elementwise
+def K_half(N, n):
+    r"""The load at which a stored pattern is a fixed point with probability 1/2, its N
+        spins flipping independently with the :func:`one_step_error` P_err:
+        :math:`(1 - P_\mathrm{err})^N = 1/2`, so that
+
+        .. math::
+
+            K_{1/2} = 1 + rac{g(N-1)^2}{z^2 \langle g(x)^2
+    angle}, \qquad
+            z = -\Phi^{-1}igl(1 - 2^{-1/N}igr)
+
+        (a real number; :func:`K_max_finite_N` is the same with :math:`z^2 = 2 \ln N`).
+
+        Parameters
+        ----------
+        N : int or array_like
+            Number of spins, N >= 2.
+        n : int or array_like
+            Power of the interaction function, n >= 2.
+
+        Returns
+        -------
+        float or ndarray
+    """
+    N, n = _check_full_power(N, n)
+    signal, second = _crosstalk_exact(N, n)
+    z = -stats.norm.ppf(-math.expm1(-math.log(2.0) / N))  # P_err = 1 - 2^(-1/N)
+    return 1.0 + float(Fraction(signal * signal, second)) / (z * z)
 
 
 # ---------------------------------------------------------------------------------
