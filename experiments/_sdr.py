@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 import xarray as xr
-from scipy import special, stats
+from scipy import stats
 
 from assoc import mc, patterns
 from assoc.models import DendriticNeurons
@@ -156,53 +156,6 @@ def consistency(ds, name, theory=None):
         f"{np.count_nonzero(pvalues > 0.05)} agree with theory at the 5 % level "
         f"(exact binomial test), smallest p-value {pvalues.min():.2g}"
     )
-
-
-def union_size_distribution(n, k, M):
-    """P(|X_1 ∪ ... ∪ X_M| = u), u = 0..n, for M independent random k-sets of n cells.
-
-    Adding a k-set to a union of u cells adds k - b cells, with b hypergeometric (n
-    cells, u in the union, k drawn); the chain starts at u = k. Probabilities below
-    1e-24 of the largest are dropped at each step.
-    """
-    p = np.zeros(n + 1)
-    p[k] = 1.0
-    b = np.arange(k + 1)[None, :]
-    for _ in range(M - 1):
-        u = np.flatnonzero(p > 1e-24 * p.max())[:, None]
-        possible = (b <= u) & (k - b <= n - u)
-        with np.errstate(invalid="ignore"):
-            log_step = _log_comb(u, b) + _log_comb(n - u, k - b) - _log_comb(n, k)
-        step = np.where(possible, np.exp(np.where(possible, log_step, 0.0)), 0.0)
-        u = u[:, 0]
-        new = np.zeros_like(p)
-        np.add.at(new, np.minimum(u[:, None] + k - b, n), p[u, None] * step)
-        p = new
-    return p
-
-
-def _log_comb(x, y):
-    """log C(x, y) for 0 <= y <= x (log-gamma; NaN or inf outside)."""
-    return special.gammaln(x + 1) - special.gammaln(y + 1) - special.gammaln(x - y + 1)
-
-
-def union_averaged_false_positive(n, a, s, theta, M, kind):
-    """False positive rate averaged over the exact distribution of union sizes.
-
-    ``kind`` "segment": the segment holds the union of M subsamples of s cells, and
-    P_FP(n, a, |union|, theta) is averaged; "input": the input is the union of M
-    patterns of a cells, and P_FP(n, |union|, s, theta) is averaged. The papers' formula
-    puts the expected size, rounded, in place of the average.
-    """
-    k = s if kind == "segment" else a
-    p = union_size_distribution(n, k, M)
-    u = np.flatnonzero(p > 0)
-    if kind == "segment":
-        u = u[u >= theta]  # smaller segments never fire
-        rate = dendritic.segment_false_positive(n, a, u, theta)
-    else:
-        rate = dendritic.segment_false_positive(n, u, s, theta)
-    return float(np.sum(p[u] * rate))
 
 
 def plot_rate(ax, ds, name, x, *, color, label, marker="o", seen=None):

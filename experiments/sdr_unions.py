@@ -87,7 +87,7 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
         for j, n in enumerate(ds["n"].values):
             paper[i, j] = _THEORY[kind](int(n), a, s, theta, ds["M"].values)
             for k, M in enumerate(ds["M"].values):
-                exact[i, j, k] = _sdr.union_averaged_false_positive(n, a, s, theta, M, kind)
+                exact[i, j, k] = dendritic.union_averaged_false_positive(n, a, s, theta, M, kind)
     ds["fp_theory"] = (("kind", "n", "M"), paper)
     ds["fp_theory"].attrs["long_name"] = (
         "Eq. (1) at the expected union size, rounded (Ahmad & Hawkins 2016)"

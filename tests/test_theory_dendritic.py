@@ -330,3 +330,16 @@ def test_non_integers_are_rejected():
         d.segment_false_positive(100, 10, 5, 2.0)
     with pytest.raises(TypeError, match="n must be an integer"):
         d.segment_false_positive(np.array([100.0]), 10, 5, 2)
+
+
+def test_union_size_pmf_by_exact_enumeration():
+    # n = 7 cells, M = 3 sets of k = 3: every one of C(7, 3)^3 triples enumerated
+    n, k, M = 7, 3, 3
+    sets = list(itertools.combinations(range(n), k))
+    counts = np.zeros(n + 1)
+    for triple in itertools.product(sets, repeat=M):
+        counts[len(set().union(*triple))] += 1
+    pmf = d.union_size_pmf(n, k, M)
+    np.testing.assert_allclose(pmf, counts / counts.sum(), atol=1e-14)
+    # its mean is the papers' expected union size
+    assert pmf @ np.arange(n + 1) == pytest.approx(d.union_active_bits(n, k, M), rel=1e-12)

@@ -48,6 +48,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
+from scipy import special
 
 from theory._checks import check_param, elementwise
 
@@ -63,11 +64,13 @@ __all__ = [
     "segment_false_positive",
     "threshold_scan",
     "union_active_bits",
+    "union_averaged_false_positive",
     "union_bound",
     "union_exact_match_probability",
     "union_false_match_probability",
     "union_input_false_positive",
     "union_segment_false_positive",
+    "union_size_pmf",
 ]
 
 # The float walk stops once the untouched rest of the tail is below this fraction of it.
@@ -683,3 +686,59 @@ def threshold_scan(n, a, s, v, theta=None, statistic="median"):
     error = detection_error(n, a, s, theta[None, :], v)
     summary = summarise[statistic](error, axis=0)
     return ThresholdScan(theta, error, summary, int(theta[np.argmin(summary)]))
+
+
+def union_size_pmf(n, k, M):
+    r"""P(|X_1 ∪ ... ∪ X_M| = u), u = 0..n, for M independent random k-sets of n cells.
+
+    Adding a k-set to a union of u cells adds k - b new cells, b hypergeometric (n cells,
+    u of them in the union, k drawn; its pmf by log-gamma, far faster here than
+    scipy.stats.hypergeom): a Markov chain from u = k. Probabilities below
+    1e-24 of the largest are dropped at each step. Its mean is :func:`union_active_bits`.
+
+    Returns
+    -------
+    ndarray of shape (n + 1,)
+    """
+    n = check_param("n", n, low=1, integer=True)
+    k = _count("k", k, high=n)
+    M = check_param("M", M, low=1, integer=True)
+    p = np.zeros(n + 1)
+    p[k] = 1.0
+    b = np.arange(k + 1)[None, :]
+    for _ in range(M - 1):
+        u = np.flatnonzero(p > 1e-24 * p.max())[:, None]
+        possible = (b <= u) & (k - b <= n - u)
+        with np.errstate(invalid="ignore"):  # log C(x, y) by log-gamma, NaN off support
+            log_step = _log_comb(u, b) + _log_comb(n - u, k - b) - _log_comb(n, k)
+        step = np.where(possible, np.exp(np.where(possible, log_step, 0.0)), 0.0)
+        new = np.zeros_like(p)
+        np.add.at(new, np.minimum(u + k - b, n), p[u] * step)
+        p = new
+    return p
+
+
+def _log_comb(x, y):
+    """log C(x, y) for 0 <= y <= x (NaN or inf outside)."""
+    return special.gammaln(x + 1) - special.gammaln(y + 1) - special.gammaln(x - y + 1)
+
+
+def union_averaged_false_positive(n, a, s, theta, M, kind):
+    r"""False positive rate averaged over the distribution of union sizes
+    (:func:`union_size_pmf`), where :func:`union_segment_false_positive` and
+    :func:`union_input_false_positive` put the expected size, rounded.
+
+    ``kind`` "segment": the segment holds the union of M subsamples of s cells, and
+    P_FP(n, a, |union|, theta) is averaged; "input": the input is the union of M
+    patterns of a cells, and P_FP(n, |union|, s, theta) is averaged.
+    """
+    if kind not in ("segment", "input"):
+        raise ValueError(f'kind must be "segment" or "input"; got {kind!r}')
+    p = union_size_pmf(n, s if kind == "segment" else a, M)
+    u = np.flatnonzero(p > 0)
+    if kind == "segment":
+        u = u[u >= theta]  # smaller segments never fire
+        rate = segment_false_positive(n, a, u, theta)
+    else:
+        rate = segment_false_positive(n, u, s, theta)
+    return float(np.sum(p[u] * rate))
