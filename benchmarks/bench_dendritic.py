@@ -27,6 +27,7 @@ import numpy as np
 
 from assoc import patterns
 from assoc._kernels import sdr as kernels
+from benchmarks._timing import best
 
 N_CELLS, ACTIVE = 2048, 40
 
@@ -43,20 +44,9 @@ def _stream(words):
     return totals.sum()
 
 
-def _best(f, repeats=5, seconds=0.5):
-    """Shortest wall time of f over at least ``repeats`` calls and ``seconds`` (the
-    machine is shared: the shortest call is the one least disturbed)."""
-    times = []
-    while len(times) < repeats or sum(times) < seconds:
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def bandwidth(words):
     """Bytes per second of one streaming read of ``words``."""
-    return words.nbytes / _best(lambda: _stream(words))
+    return words.nbytes / best(lambda: _stream(words))
 
 
 def main():
@@ -93,7 +83,7 @@ def main():
 
     numpy_rate = {}
     for B in (1, 4, 16):
-        t = _best(lambda B=B: patterns.sdr_index_overlap(xi, queries[:B], N_CELLS), 2, 0)
+        t = best(lambda B=B: patterns.sdr_index_overlap(xi, queries[:B], N_CELLS), 2, 0)
         numpy_rate[B] = B * P / t
     print(
         f"\n{'B':>4} {'threads':>7} {'comparisons/s':>14} {'x NumPy':>8} {'x bound':>8}"
@@ -104,7 +94,7 @@ def main():
         for t in sorted({1, threads}):
             numba.set_num_threads(t)
             kernel = kernels.overlaps if t == 1 else kernels.overlaps_parallel
-            seconds = _best(lambda B=B, k=kernel, out=out: k(stored, packed[:B], out))
+            seconds = best(lambda B=B, k=kernel, out=out: k(stored, packed[:B], out))
             rate = B * P / seconds
             baseline = numpy_rate[min(B, 16)]
             print(

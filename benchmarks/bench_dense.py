@@ -24,29 +24,19 @@ Prints rates and ratios; the first calls (compile or cache load) are timed apart
 """
 
 import argparse
-import time
 
 import numpy as np
 
 from assoc import patterns
 from assoc.models import DenseHopfield, ModernHopfield
-
-
-def _best(f, repeat):
-    """Shortest of ``repeat`` timings of f(): the least disturbed on a shared machine."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from benchmarks._timing import best
 
 
 def gemm_peak(repeat, n=2048):
     """float32 FLOP/s of an n x n matrix product (numpy/BLAS, every thread)."""
     a = np.random.default_rng(0).random((n, n), dtype=np.float32)
     a @ a
-    return 2 * n**3 / _best(lambda: a @ a, repeat)
+    return 2 * n**3 / best(lambda: a @ a, repeat)
 
 
 def numpy_dense_sweep(xi, s, M, order):
@@ -74,7 +64,7 @@ def bench_dense(repeat, rng):
         M = engine.start(s)
         return engine.sweeps(s, M, u, z, skip, sweeps, False, one)[1][0]
 
-    compile_t = _best(lambda: run(xi[:1], rng.random((1, 1, N)), z0), 1)
+    compile_t = best(lambda: run(xi[:1], rng.random((1, 1, N)), z0), 1)
     u = rng.random((1, sweeps, N))
     T = 1.5 * N**2  # the fields at a pattern are ~3 N^2: a few percent of updates flip
     z = engine.thresholds(rng.random((1, sweeps, N)), 1.0 / T)
@@ -86,13 +76,13 @@ def bench_dense(repeat, rng):
         (f"Glauber T = {T:.0f}", xi[:1], z),
     ):
         flips = run(start, u, zz)
-        seconds = _best(lambda start=start, zz=zz: run(start, u, zz), repeat)
+        seconds = best(lambda start=start, zz=zz: run(start, u, zz), repeat)
         rows[name] = (sweeps * N / seconds, flips / (sweeps * N))
 
     s = xi[0].astype(np.int64)
     M = xi.astype(np.int64) @ s
     order = rng.permutation(N)[:200]
-    numpy_rate = len(order) / _best(lambda: numpy_dense_sweep(xi, s.copy(), M.copy(), order), 3)
+    numpy_rate = len(order) / best(lambda: numpy_dense_sweep(xi, s.copy(), M.copy(), order), 3)
     return compile_t, rows, numpy_rate, K
 
 
@@ -111,9 +101,9 @@ def bench_modern(repeat, rng):
     X = patterns.spherical(K, d, radius=np.sqrt(d), rng=rng)
     queries = patterns.add_noise(X[:B], 0.3, rng=rng)
     net = ModernHopfield(beta=1.0 / np.sqrt(d)).store(X)
-    compile_t = _best(lambda: net.update(queries), 1)
-    seconds = _best(lambda: net.update(queries), repeat)
-    baseline = _best(lambda: numpy_modern(X, queries, net.beta), max(1, repeat // 3))
+    compile_t = best(lambda: net.update(queries), 1)
+    seconds = best(lambda: net.update(queries), repeat)
+    baseline = best(lambda: numpy_modern(X, queries, net.beta), max(1, repeat // 3))
     np.testing.assert_allclose(net.update(queries), numpy_modern(X, queries, net.beta), atol=1e-4)
     return compile_t, seconds, baseline, 4 * B * K * d
 

@@ -21,7 +21,6 @@ first call's compile time is reported apart.
 """
 
 import argparse
-import time
 
 import numba
 import numpy as np
@@ -34,6 +33,7 @@ from assoc.models._base import (
     OverlapFields,
     threads_for,
 )
+from benchmarks._timing import timed
 
 
 @numba.njit(cache=True, fastmath=True)
@@ -48,14 +48,8 @@ def read_bandwidth(nbytes=512 << 20):
     """Bytes per second of a one-thread streaming read of a float32 array from memory."""
     x = np.ones(nbytes // 4, dtype=np.float32)
     _stream(x[:16])
-    best = min(_timed(lambda: _stream(x))[0] for _ in range(3))
+    best = min(timed(lambda: _stream(x))[0] for _ in range(3))
     return nbytes / best
-
-
-def _timed(f):
-    t = time.perf_counter()
-    out = f()
-    return time.perf_counter() - t, out
 
 
 @numba.njit(cache=True)
@@ -77,7 +71,7 @@ def fields_alone(engine, xi, rng):
     M = engine.start(xi[:1])[0]
     u = rng.random((C, engine.N))
     _fields_alone(engine.xiT, M, u[:1])
-    t, _ = _timed(lambda: _fields_alone(engine.xiT, M, u))
+    t, _ = timed(lambda: _fields_alone(engine.xiT, M, u))
     return C * engine.N / t
 
 
@@ -107,7 +101,7 @@ def bench(engine, xi, bandwidth, rng):
     kept = engine.start(s)
     u = rng.random((1, 200, N))
     z0 = np.empty((1, 0, 0))
-    t_zero, (sweeps, flips, _) = _timed(
+    t_zero, (sweeps, flips, _) = timed(
         lambda: engine.sweeps(s, kept, u, z0, np.empty((1, N)), 200, True, one)
     )
     zero = dict(updates=sweeps[0] * N / t_zero, ratio_bound=t_zero / (flips[0] * row))
@@ -118,10 +112,10 @@ def bench(engine, xi, bandwidth, rng):
     def draw():
         return rng.random((1, C, N)), engine.thresholds(rng.random((1, C, N)), beta)
 
-    t_draw, (u, z) = _timed(draw)
+    t_draw, (u, z) = timed(draw)
     s = xi[:1].copy()
     kept = engine.start(s)
-    t_glauber, (_, flips, _) = _timed(
+    t_glauber, (_, flips, _) = timed(
         lambda: engine.sweeps(s, kept, u, z, np.zeros((1, N)), C, False, one)
     )
     glauber = dict(
@@ -137,7 +131,7 @@ def bench(engine, xi, bandwidth, rng):
     s = np.concatenate([xi[:1], xi[:1]])
     with threads_for(s):
         kept = engine.start(s)
-        t_two, _ = _timed(
+        t_two, _ = timed(
             lambda: engine.sweeps(s, kept, u2, z2, np.zeros((2, N)), C, False, np.ones(2, bool))
         )
     glauber["two_replicas"] = 2 * C * N / t_two
@@ -150,9 +144,9 @@ def numpy_rates(J, xi, rng, seconds):
     n = max(200, min(N, int(seconds * 2e4)))
     sites, u = rng.integers(0, N, n), rng.random(n)
     x = xi[0].astype(np.float32)
-    t_g, _ = _timed(lambda: numpy_glauber(J, x, 2.0, sites, u))
+    t_g, _ = timed(lambda: numpy_glauber(J, x, 2.0, sites, u))
     x = patterns.random_spins(1, N, rng=rng)[0].astype(np.float32)
-    t_z, _ = _timed(lambda: numpy_zero_T(J, x, rng.permutation(N)[:n]))
+    t_z, _ = timed(lambda: numpy_zero_T(J, x, rng.permutation(N)[:n]))
     return n / t_z, n / t_g
 
 
@@ -163,7 +157,7 @@ def main():
     rng = np.random.default_rng(0)
 
     xi = patterns.random_spins(6, 64, rng=rng)
-    compile_t, _ = _timed(
+    compile_t, _ = timed(
         lambda: [
             bench(E(x), xi, 1e10, rng)
             for E, x in ((CouplingFields, hebb(xi)), (OverlapFields, xi))

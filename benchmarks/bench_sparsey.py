@@ -19,7 +19,6 @@ first calls' compile (or cache-load) time is reported apart.
 """
 
 import argparse
-import time
 
 import numpy as np
 
@@ -35,14 +34,9 @@ from assoc.models.sparsey import (
     relative_likelihoods,
     win_probabilities,
 )
+from benchmarks._timing import timed
 
 Q, K, N, W = 24, 8, 1000, 20
-
-
-def _timed(f, *args):
-    t = time.perf_counter()
-    out = f(*args)
-    return time.perf_counter() - t, out
 
 
 def numpy_csa(weights, x, Q, transform, r, n=None):
@@ -81,13 +75,13 @@ def numpy_recognise(weights, xs, Q, transform, n=None):
 
 def bench_mac(P, rng):
     xi = patterns.sdr(P, N, W, rng=rng)
-    compile_t, _ = _timed(lambda: Sparsey(64, Q=2, K=2).learn(xi[:2, :64] | True, rng=0))
+    compile_t, _ = timed(lambda: Sparsey(64, Q=2, K=2).learn(xi[:2, :64] | True, rng=0))
     Sparsey(N, Q=Q, K=K).learn(xi[:2], rng=0).recall(xi[:2])
     mac = Sparsey(N, Q=Q, K=K)
-    t_learn, _ = _timed(lambda: mac.learn(xi, rng=rng))
+    t_learn, _ = timed(lambda: mac.learn(xi, rng=rng))
     packed = mac._pack(xi)
-    t_recognise = min(_timed(mac._level.recognise, packed)[0] for _ in range(3))
-    t_recall, _ = _timed(lambda: mac.recall(xi))
+    t_recognise = min(timed(mac._level.recognise, packed)[0] for _ in range(3))
+    t_recall, _ = timed(lambda: mac.recall(xi))
 
     # fixed time: items 0-100 against items P-100..P (of a fresh MAC), best of 5 repeats;
     # the 2010 form, so that both blocks run the sigmoid (in the 2014 form the first items,
@@ -95,16 +89,16 @@ def bench_mac(P, rng):
     first, last = [], []
     for _ in range(5):
         fresh = Sparsey(N, Q=Q, K=K, transform="2010")
-        first.append(_timed(lambda f=fresh: f.learn(xi[:100], rng=rng))[0])
+        first.append(timed(lambda f=fresh: f.learn(xi[:100], rng=rng))[0])
         fresh.learn(xi[100 : P - 100], rng=rng)
-        last.append(_timed(lambda f=fresh: f.learn(xi[P - 100 :], rng=rng))[0])
+        last.append(timed(lambda f=fresh: f.learn(xi[P - 100 :], rng=rng))[0])
 
     n_numpy = min(P, 400)
     dense = np.zeros((1, Q * K, N), dtype=bool)
-    t_np_learn, _ = _timed(
+    t_np_learn, _ = timed(
         lambda: numpy_learn(dense, xi[:n_numpy, None, :], Q, K, mac.transform, rng)
     )
-    t_np_recall, _ = _timed(lambda: numpy_recognise(mac.weights[None], xi[:, None, :], Q, None))
+    t_np_recall, _ = timed(lambda: numpy_recognise(mac.weights[None], xi[:, None, :], Q, None))
     return dict(
         compile=compile_t,
         learn=P / t_learn,
@@ -125,8 +119,8 @@ def bench_digits(P):
     x = np.resize(grey >= sparsey_digits.THRESHOLD, (P, 64))
     sparsey_digits.network().learn(x[:2], rng=0)
     net = sparsey_digits.network()
-    t_learn, _ = _timed(lambda: net.learn(x, rng=1))
-    t_recall, _ = _timed(lambda: net.recall(x))
+    t_learn, _ = timed(lambda: net.learn(x, rng=1))
+    t_recall, _ = timed(lambda: net.recall(x))
 
     rng = np.random.default_rng(2)
     n_numpy = min(P, 200)
@@ -135,9 +129,9 @@ def bench_digits(P):
         inputs = _unpack_bits(net._inputs(l, units), level.n)
         dense = np.zeros((level.M, level.Q * level.K, level.n), dtype=bool)
         count = np.zeros((level.M, level.Q * level.K), dtype=np.int64)
-        t, units = _timed(numpy_learn, dense, inputs, level.Q, level.K, net.transform, rng, count)
+        t, units = timed(numpy_learn, dense, inputs, level.Q, level.K, net.transform, rng, count)
         t_np_learn += t
-        t_np_recall += _timed(numpy_recognise, dense, inputs, level.Q, net.transform, count)[0]
+        t_np_recall += timed(numpy_recognise, dense, inputs, level.Q, net.transform, count)[0]
     return dict(
         learn=P / t_learn,
         recall=P / t_recall,
