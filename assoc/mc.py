@@ -49,7 +49,7 @@ from tqdm.auto import tqdm
 from . import __version__
 from ._validation import check_int, fail
 
-__all__ = ["run"]
+__all__ = ["process_pool", "run"]
 
 # Attribute names the driver writes itself; params and attrs may not use them.
 _PROVENANCE = ("fn", "seed", "assoc_version", "date")
@@ -238,6 +238,14 @@ def _run_point(fn, point, params, entropy, k, samples, in_worker=False):
     return {name: np.stack([row[name] for row in rows]) for name in rows[0]}
 
 
+def process_pool(workers):
+    """The local pool of ``workers`` processes that ``run(..., executor=workers)`` uses;
+    pass it as ``executor`` to share one pool between several runs. Processes are
+    spawned, not forked: a forked child inherits the parent's Numba thread pool state."""
+    context = multiprocessing.get_context("spawn")
+    return concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+
+
 def _compute(executor, task, todo):
     """Yield ``(k, outputs)`` for each grid point ``k`` in ``todo`` as it finishes.
 
@@ -250,9 +258,7 @@ def _compute(executor, task, todo):
         return
     owned = isinstance(executor, int)
     if owned:
-        # spawn, not fork: a forked child inherits the parent's Numba thread pool state
-        context = multiprocessing.get_context("spawn")
-        executor = concurrent.futures.ProcessPoolExecutor(executor, mp_context=context)
+        executor = process_pool(executor)
     if isinstance(executor, concurrent.futures.Executor):
         submit, as_completed = executor.submit, concurrent.futures.as_completed
     else:

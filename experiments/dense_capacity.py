@@ -23,9 +23,7 @@ N and K have the parities that make every field nonzero (n = 3: both odd; n = 2,
 even, K odd), so that no update is a tie.
 """
 
-import concurrent.futures
 import math
-import multiprocessing
 from pathlib import Path
 
 import numpy as np
@@ -117,8 +115,7 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
     cfg = {**(QUICK if quick else FULL), **overrides}
     owned = isinstance(executor, int)
     if owned:  # one pool for every call of mc.run
-        context = multiprocessing.get_context("spawn")
-        executor = concurrent.futures.ProcessPoolExecutor(executor, mp_context=context)
+        executor = mc.process_pool(executor)
     try:
         loads, scaling = [], []
         for n in cfg["n"]:
