@@ -11,9 +11,9 @@ family                 function                                 dtype
 random spins           :func:`random_spins`                     int8 in {-1, +1}
 biased spins           :func:`biased_spins`                     int8 in {-1, +1}
 diluted spins          :func:`diluted_spins`                    int8 in {-1, 0, +1}
-SDRs (w of n active)   :func:`sdr`                              bool
-SDRs as index arrays   :func:`sdr_indices`                      int64 (P, a)
-SDRs as packed words   :func:`pack_sdr`                         uint64 (P, ceil(n/64))
+SDRs (w of N active)   :func:`sdr`                              bool
+SDRs as index arrays   :func:`sdr_indices`                      int64 (P, w)
+SDRs as packed words   :func:`pack_sdr`                         uint64 (P, ceil(N/64))
 Gaussian               :func:`gaussian`                         float32
 spherical              :func:`spherical`                        float32
 noisy examples         :func:`noisy_examples`                   int8
@@ -61,8 +61,8 @@ __all__ = [
 ]
 
 
-def _sizes(P, N, n_name="N"):
-    return check_int("P", P, low=1), check_int(n_name, N, low=1)
+def _sizes(P, N):
+    return check_int("P", P, low=1), check_int("N", N, low=1)
 
 
 def random_spins(P, N, *, rng=None):
@@ -102,18 +102,18 @@ def diluted_spins(P, N, d, *, rng=None):
     return np.where(g.random((P, N)) < d, np.int8(0), sign).astype(np.int8)
 
 
-def sdr(P, n, w, *, rng=None):
-    """Sparse distributed representations: P binary patterns of n bits, exactly w active.
+def sdr(P, N, w, *, rng=None):
+    """Sparse distributed representations: P binary patterns of N bits, exactly w active.
 
     Returns
     -------
-    ndarray of shape (P, n), bool
+    ndarray of shape (P, N), bool
     """
-    P, n = _sizes(P, n, "n")
-    w = check_int("w", w, low=0, high=n)
-    keys = as_generator(rng).random((P, n))
+    P, N = _sizes(P, N)
+    w = check_int("w", w, low=0, high=N)
+    keys = as_generator(rng).random((P, N))
     active = np.argpartition(keys, w - 1, axis=1)[:, :w] if w else np.empty((P, 0), int)
-    out = np.zeros((P, n), dtype=bool)
+    out = np.zeros((P, N), dtype=bool)
     np.put_along_axis(out, active, True, axis=1)
     return out
 
@@ -269,108 +269,108 @@ def _choose_entries(shape, fraction, rng):
 # replace, first_repeat, active_bits, and the inline _popcount and _and_count); the
 # checks _check_indices and _check_words.
 #
-# An SDR of n cells with a of them active (the papers' w; ``sdr`` above calls it w) is
+# An SDR of N cells with w of them active is
 #
-# - an index array: the a active cells, distinct, in range(n); a batch is (P, a);
-# - bit-packed words: W = ceil(n / 64) uint64, cell i is bit i % 64 of word i // 64; a
-#   batch is (P, W). Packed words also hold sets of any size, such as unions;
-# - a bool array (P, n), as ``sdr`` makes it.
+# - an index array: the w active cells, distinct, in range(N); a batch is (P, w);
+# - bit-packed words: ceil(N / 64) uint64, cell i is bit i % 64 of word i // 64; a
+#   batch is (P, words). Packed words also hold sets of any size, such as unions;
+# - a bool array (P, N), as ``sdr`` makes it.
 #
 # pack_sdr turns indices or bools into words, unpack_sdr words into indices.
 # =====================================================================================
 
 
-def sdr_indices(P, n, a, *, rng=None):
-    """P random SDRs of n cells with exactly a active, as index arrays.
+def sdr_indices(P, N, w, *, rng=None):
+    """P random SDRs of N cells with exactly w active, as index arrays.
 
-    Every set of a cells is equally likely (Floyd's algorithm on a uniforms per SDR,
-    drawn from ``rng``); the time grows as P a log a, not with n.
+    Every set of w cells is equally likely (Floyd's algorithm on w uniforms per SDR,
+    drawn from ``rng``); the time grows as P w log w, not with N.
 
     Parameters
     ----------
     P : int
         Number of SDRs, P >= 1.
-    n : int
-        Number of cells, n >= 1.
-    a : int
-        Active cells per SDR, 0 <= a <= n.
+    N : int
+        Number of cells, N >= 1.
+    w : int
+        Active cells per SDR, 0 <= w <= N.
     rng : None, int, SeedSequence or numpy.random.Generator
-        Draws P a uniforms.
+        Draws P w uniforms.
 
     Returns
     -------
-    ndarray of shape (P, a), int64
+    ndarray of shape (P, w), int64
         The active cells of each SDR, ascending.
     """
-    P, n = _sizes(P, n, "n")
-    a = check_int("a", a, low=0, high=n)
-    out = np.empty((P, a), dtype=np.int64)
-    _sdr.sample(as_generator(rng).random((P, a)), n, out)
+    P, N = _sizes(P, N)
+    w = check_int("w", w, low=0, high=N)
+    out = np.empty((P, w), dtype=np.int64)
+    _sdr.sample(as_generator(rng).random((P, w)), N, out)
     return out
 
 
-def pack_sdr(x, n=None, *, a=None):
+def pack_sdr(x, N=None, *, w=None):
     """SDRs as bit-packed uint64 words, from index arrays or bool arrays.
 
     Parameters
     ----------
-    x : ndarray of shape (a,) or (P, a), int; or of shape (n,) or (P, n), bool
-        Active-cell indices (distinct, in range(n)), or one bool per cell.
-    n : int, optional
+    x : ndarray of shape (w,) or (P, w), int; or of shape (N,) or (P, N), bool
+        Active-cell indices (distinct, in range(N)), or one bool per cell.
+    N : int, optional
         Number of cells; required for index arrays, ``x.shape[-1]`` for bool arrays.
-    a : int, optional
-        If given, every SDR must have exactly a active cells.
+    w : int, optional
+        If given, every SDR must have exactly w active cells.
 
     Returns
     -------
-    ndarray of shape (W,) or (P, W), uint64
-        W = ceil(n / 64) words per SDR; cell i is bit i % 64 of word i // 64.
+    ndarray of shape (words,) or (P, words), uint64
+        words = ceil(N / 64) per SDR; cell i is bit i % 64 of word i // 64.
     """
     check_array("x", x, ndim=(1, 2), kinds="biu")
     if x.dtype == bool:
-        if n is not None and check_int("n", n, low=1) != x.shape[-1]:
-            fail("n", f"the length {x.shape[-1]} of the bool SDRs x (or None)", n)
-        n = x.shape[-1]
-        if a is not None:
-            _check_counts("x", np.count_nonzero(_rows(x), axis=1), a)
-        W = _words(n)
-        padded = np.zeros((*x.shape[:-1], 8 * W), dtype=np.uint8)
-        padded[..., : (n + 7) // 8] = np.packbits(x, axis=-1, bitorder="little")
+        if N is not None and check_int("N", N, low=1) != x.shape[-1]:
+            fail("N", f"the length {x.shape[-1]} of the bool SDRs x (or None)", N)
+        N = x.shape[-1]
+        if w is not None:
+            _check_counts("x", np.count_nonzero(_rows(x), axis=1), w)
+        words = _words(N)
+        padded = np.zeros((*x.shape[:-1], 8 * words), dtype=np.uint8)
+        padded[..., : (N + 7) // 8] = np.packbits(x, axis=-1, bitorder="little")
         return padded.view("<u8").astype(np.uint64)
-    if n is None:
-        fail("n", "the number of cells when x holds active-cell indices", None)
-    n = check_int("n", n, low=1)
-    x = _check_indices("x", x, n=n, a=a)
+    if N is None:
+        fail("N", "the number of cells when x holds active-cell indices", None)
+    N = check_int("N", N, low=1)
+    x = _check_indices("x", x, N=N, w=w)
     rows = _rows(x)
-    words = np.zeros((rows.shape[0], _words(n)), dtype=np.uint64)
+    words = np.zeros((rows.shape[0], _words(N)), dtype=np.uint64)
     _sdr.pack(rows, words)
     return words.reshape(*x.shape[:-1], -1)
 
 
-def unpack_sdr(words, n, *, a=None):
+def unpack_sdr(words, N, *, w=None):
     """Index arrays of bit-packed SDRs: the inverse of :func:`pack_sdr`.
 
     Parameters
     ----------
-    words : ndarray of shape (W,) or (P, W), uint64
-        Packed SDRs of n cells, W = ceil(n / 64), all with the same number of active
-        cells (unions of different sizes stay packed).
-    n : int
+    words : ndarray of shape (words,) or (P, words), uint64
+        Packed SDRs of N cells, ceil(N / 64) words each, all with the same number of
+        active cells (unions of different sizes stay packed).
+    N : int
         Number of cells.
-    a : int, optional
-        If given, every SDR must have exactly a active cells.
+    w : int, optional
+        If given, every SDR must have exactly w active cells.
 
     Returns
     -------
-    ndarray of shape (a,) or (P, a), int64
+    ndarray of shape (w,) or (P, w), int64
         The active cells of each SDR, ascending.
     """
-    n = check_int("n", n, low=1)
-    words = _check_words("words", words, n=n)
+    N = check_int("N", N, low=1)
+    words = _check_words("words", words, N=N)
     rows = _rows(words)
     counts = _counts(words)
-    if a is not None:
-        _check_counts("words", counts, a)
+    if w is not None:
+        _check_counts("words", counts, w)
     if rows.shape[0] and np.any(counts != counts[0]):
         fail(
             "words",
@@ -387,7 +387,7 @@ def active_bits(words):
 
     Parameters
     ----------
-    words : ndarray of shape (W,) or (..., W), uint64
+    words : ndarray of shape (words,) or (..., words), uint64
 
     Returns
     -------
@@ -406,20 +406,28 @@ def _counts(words):
     return out
 
 
+def _bools(words, N):
+    """Packed SDRs (..., ceil(N / 64)) uint64 as bool arrays (..., N): the inverse of
+    :func:`pack_sdr` on bool SDRs, for words already checked."""
+    as_bytes = np.ascontiguousarray(words, dtype="<u8").view(np.uint8)
+    return np.unpackbits(as_bytes, axis=-1, bitorder="little")[..., :N].astype(bool)
+
+
 def sdr_overlap(xi, s):
     r"""Overlaps of packed SDRs: the number of cells active in both, by popcount.
 
-    :math:`|\xi^\mu \cap s| = \sum_w \mathrm{popcount}(\xi^\mu_w \,\&\, s_w)` for every
-    pattern and query (the overlap of Ahmad & Hawkins, arXiv:1503.07469, section on
-    overlap and matching); the count the shared pattern API calls m for SDRs. Runs the
-    Numba kernel ``assoc._kernels.sdr.overlaps``, in parallel over blocks of patterns
-    when the work (B P W word operations) outweighs the launch of Numba's threads.
+    :math:`|\xi^\mu \cap s| = \sum_k \mathrm{popcount}(\xi^\mu_k \,\&\, s_k)` over the
+    words k, for every pattern and query (the overlap of Ahmad & Hawkins,
+    arXiv:1503.07469, section on overlap and matching); the count the shared pattern API
+    calls m for SDRs. Runs the Numba kernel ``assoc._kernels.sdr.overlaps``, in parallel
+    over blocks of patterns when the work (B P words operations) outweighs the launch of
+    Numba's threads.
 
     Parameters
     ----------
-    xi : ndarray of shape (P, W), uint64
+    xi : ndarray of shape (P, words), uint64
         Packed patterns (or segments: any sets of cells).
-    s : ndarray of shape (W,) or (B, W), uint64
+    s : ndarray of shape (words,) or (B, words), uint64
         Packed queries.
 
     Returns
@@ -437,34 +445,34 @@ def sdr_overlap(xi, s):
     return out[0] if s.ndim == 1 else out
 
 
-def sdr_index_overlap(xi, s, n):
+def sdr_index_overlap(xi, s, N):
     """Overlaps of SDRs given as index arrays (NumPy, a lookup table per query).
 
     The same numbers as :func:`sdr_overlap` on the packed SDRs: for each query a bool
-    table of its n cells is built, and each pattern's active cells are looked up in it.
+    table of its N cells is built, and each pattern's active cells are looked up in it.
 
     Parameters
     ----------
-    xi : ndarray of shape (P, a), int
+    xi : ndarray of shape (P, w), int
         Patterns' active cells.
-    s : ndarray of shape (a_s,) or (B, a_s), int
+    s : ndarray of shape (w_s,) or (B, w_s), int
         Queries' active cells.
-    n : int
+    N : int
         Number of cells.
 
     Returns
     -------
     ndarray of shape (P,) or (B, P), int32
     """
-    n = check_int("n", n, low=1)
-    xi = _check_indices("xi", xi, n=n, ndim=(2,))
-    s = _check_indices("s", s, n=n)
+    N = check_int("N", N, low=1)
+    xi = _check_indices("xi", xi, N=N, ndim=(2,))
+    s = _check_indices("s", s, N=N)
     queries = _rows(s)
-    B, (P, a) = queries.shape[0], xi.shape
-    table = np.zeros((B, n), dtype=bool)
+    B, (P, w) = queries.shape[0], xi.shape
+    table = np.zeros((B, N), dtype=bool)
     table[np.arange(B)[:, None], queries] = True
     out = np.empty((B, P), dtype=np.int32)
-    chunk = max(1, (1 << 24) // max(1, P * a))  # bounds the gathered (chunk, P, a) table
+    chunk = max(1, (1 << 24) // max(1, P * w))  # bounds the gathered (chunk, P, w) table
     for lo in range(0, B, chunk):
         out[lo : lo + chunk] = table[lo : lo + chunk][:, xi].sum(axis=-1)
     return out[0] if s.ndim == 1 else out
@@ -479,9 +487,9 @@ def sdr_match(xi, s, theta):
 
     Parameters
     ----------
-    xi : ndarray of shape (P, W), uint64
+    xi : ndarray of shape (P, words), uint64
         Packed patterns.
-    s : ndarray of shape (W,) or (B, W), uint64
+    s : ndarray of shape (words,) or (B, words), uint64
         Packed queries.
     theta : int
         Threshold, theta >= 0.
@@ -495,40 +503,44 @@ def sdr_match(xi, s, theta):
 
 
 def sdr_union(words):
-    r"""Union (bitwise OR) of M packed SDRs: :math:`X = x^1 \cup \dots \cup x^M`.
+    r"""Union (bitwise OR) of k packed SDRs: :math:`X = x^1 \cup \dots \cup x^k`.
 
-    On average :math:`n (1 - (1 - a/n)^M)` cells are active in the union of M random
-    SDRs of a cells (Ahmad & Hawkins, arXiv:1503.07469, section on unions).
+    On average :math:`N (1 - (1 - w/N)^k)` cells are active in the union of k random
+    SDRs of w cells (Ahmad & Hawkins, arXiv:1503.07469, section on unions).
 
     Parameters
     ----------
-    words : ndarray of shape (M, W) or (..., M, W), uint64
-        Packed SDRs; the union is taken over the axis of length M.
+    words : ndarray of shape (k, words) or (..., k, words), uint64
+        Packed SDRs; the union is taken over the axis of length k.
 
     Returns
     -------
-    ndarray of shape (W,) or (..., W), uint64
+    ndarray of shape (words,) or (..., words), uint64
     """
     words = _check_words("words", words, ndim=None)
     if words.ndim < 2:
-        fail("words", "an array of shape (..., M, W): M packed SDRs", f"shape {words.shape}")
+        fail(
+            "words",
+            "an array of shape (..., k, words): k packed SDRs",
+            f"shape {words.shape}",
+        )
     return np.bitwise_or.reduce(words, axis=-2)
 
 
-def sdr_noise(x, v, n, *, rng=None):
-    """Noisy SDRs: v of the a active cells of each replaced by v cells that were inactive.
+def sdr_noise(x, v, N, *, rng=None):
+    """Noisy SDRs: v of the w active cells of each replaced by v cells that were inactive.
 
-    The result still has exactly a active cells and shares a - v of them with x (the
+    The result still has exactly w active cells and shares w - v of them with x (the
     noise model of Ahmad & Hawkins, arXiv:1601.00720, robustness to noise). The cells
     dropped and the cells added are uniform among the possible choices.
 
     Parameters
     ----------
-    x : ndarray of shape (a,) or (P, a), int
-        Active cells of the SDRs, distinct, in range(n).
+    x : ndarray of shape (w,) or (P, w), int
+        Active cells of the SDRs, distinct, in range(N).
     v : int
-        Cells replaced, 0 <= v <= min(a, n - a).
-    n : int
+        Cells replaced, 0 <= v <= min(w, N - w).
+    N : int
         Number of cells.
     rng : None, int, SeedSequence or numpy.random.Generator
         Draws 2 v uniforms per SDR.
@@ -538,46 +550,47 @@ def sdr_noise(x, v, n, *, rng=None):
     ndarray of the shape of x, int64
         The new active cells of each SDR, ascending.
     """
-    n = check_int("n", n, low=1)
-    x = _check_indices("x", x, n=n)
-    a = x.shape[-1]
-    v = check_int("v", v, low=0, high=min(a, n - a))
+    N = check_int("N", N, low=1)
+    x = _check_indices("x", x, N=N)
+    w = x.shape[-1]
+    v = check_int("v", v, low=0, high=min(w, N - w))
     rows = np.sort(_rows(x), axis=1)
     g = as_generator(rng)
     u_drop, u_new = g.random((rows.shape[0], v)), g.random((rows.shape[0], v))
     out = np.empty_like(rows)
-    _sdr.replace(rows, n, u_drop, u_new, out)
+    _sdr.replace(rows, N, u_drop, u_new, out)
     return out.reshape(x.shape)
 
 
-def sdr_subsample(x, s, *, rng=None):
-    """A random subset of s of the active cells of each SDR (a segment's synapses).
+def sdr_subsample(x, synapses, *, rng=None):
+    """A random subset of ``synapses`` of the active cells of each SDR (a segment's
+    synapses).
 
-    A dendritic segment forms synapses onto s of the a cells active in the pattern it
-    learns (Hawkins & Ahmad, Front. Neural Circuits 10:23 (2016)); every subset of s
-    cells is equally likely.
+    A dendritic segment forms synapses onto some of the w cells active in the pattern it
+    learns (Hawkins & Ahmad, Front. Neural Circuits 10:23 (2016)); every subset of
+    ``synapses`` cells is equally likely.
 
     Parameters
     ----------
-    x : ndarray of shape (a,) or (P, a), int
+    x : ndarray of shape (w,) or (P, w), int
         Active cells of the SDRs (distinct, non-negative).
-    s : int
-        Cells kept, 0 <= s <= a.
+    synapses : int
+        Cells kept, 0 <= synapses <= w.
     rng : None, int, SeedSequence or numpy.random.Generator
-        Draws s uniforms per SDR.
+        Draws ``synapses`` uniforms per SDR.
 
     Returns
     -------
-    ndarray of shape (s,) or (P, s), int64
+    ndarray of shape (synapses,) or (P, synapses), int64
         The cells kept, ascending.
     """
     x = _check_indices("x", x)
-    a = x.shape[-1]
-    s = check_int("s", s, low=0, high=a)
+    w = x.shape[-1]
+    synapses = check_int("synapses", synapses, low=0, high=w)
     rows = np.sort(_rows(x), axis=1)
-    position = np.empty((rows.shape[0], s), dtype=np.int64)
-    _sdr.sample(as_generator(rng).random(position.shape), a, position)
-    return np.take_along_axis(rows, position, axis=1).reshape(*x.shape[:-1], s)
+    position = np.empty((rows.shape[0], synapses), dtype=np.int64)
+    _sdr.sample(as_generator(rng).random(position.shape), w, position)
+    return np.take_along_axis(rows, position, axis=1).reshape(*x.shape[:-1], synapses)
 
 
 # Word operations above which sdr_overlap shares the patterns among Numba's threads
@@ -585,9 +598,9 @@ def sdr_subsample(x, s, *, rng=None):
 _PARALLEL_WORK = 1 << 22
 
 
-def _words(n):
-    """Words of 64 bits that hold n cells."""
-    return (n + 63) // 64
+def _words(N):
+    """Words of 64 bits that hold N cells."""
+    return (N + 63) // 64
 
 
 def _rows(x):
@@ -595,40 +608,40 @@ def _rows(x):
     return x.reshape(int(np.prod(x.shape[:-1])), x.shape[-1])
 
 
-def _check_indices(name, x, *, n=None, a=None, ndim=(1, 2)):
-    """SDRs as index arrays: integers, a per row (if given), distinct within each row,
-    in range(n) (non-negative if n is None). Returns them as C-contiguous int64.
+def _check_indices(name, x, *, N=None, w=None, ndim=(1, 2)):
+    """SDRs as index arrays: integers, w per row (if given), distinct within each row,
+    in range(N) (non-negative if N is None). Returns them as C-contiguous int64.
 
-    Repeats are found with one bitmap of the cells, O(P a) time."""
+    Repeats are found with one bitmap of the cells, O(P w) time."""
     check_array(name, x, ndim=ndim, kinds="iu")
-    if a is not None and x.shape[-1] != a:
-        fail(name, f"SDRs of a = {a} active cells: an array of shape (..., {a})", x.shape)
+    if w is not None and x.shape[-1] != w:
+        fail(name, f"SDRs of w = {w} active cells: an array of shape (..., {w})", x.shape)
     rows = _rows(x)
     if rows.size:
         low, high = rows.min(), rows.max()
-        if low < 0 or (n is not None and high >= n):
+        if low < 0 or (N is not None and high >= N):
             bad = low if low < 0 else high
             row = np.flatnonzero((rows == bad).any(axis=1))[0]
-            hint = "non-negative" if n is None else f"in [0, {n - 1}]"
+            hint = "non-negative" if N is None else f"in [0, {N - 1}]"
             fail(name, f"active-cell indices {hint}", f"{bad} in row {row}")
         if high > np.iinfo(np.int64).max:
             fail(name, "active-cell indices below 2^63", f"{high}")
         rows = np.ascontiguousarray(rows, dtype=np.int64)
-        if n is None:  # no bitmap of the largest index: sort the rows
+        if N is None:  # no bitmap of the largest index: sort the rows
             ordered = np.sort(rows, axis=1)
             twice = np.argwhere(ordered[:, 1:] == ordered[:, :-1])
             row, k = twice[0] if twice.size else (-1, 0)
             rows = ordered
         else:
-            row, k = _sdr.first_repeat(rows, n)
+            row, k = _sdr.first_repeat(rows, N)
         if row >= 0:
             fail(name, "SDRs with distinct active cells", f"{rows[row, k]} twice in row {row}")
     return np.ascontiguousarray(x, dtype=np.int64)
 
 
-def _check_words(name, words, *, n=None, a=None, W=None, ndim=(1, 2)):
-    """Bit-packed SDRs: uint64 with W = ceil(n / 64) words per row (or W, if given), no
-    bit set at or beyond cell n, and a active cells per row (if given)."""
+def _check_words(name, words, *, N=None, w=None, W=None, ndim=(1, 2)):
+    """Bit-packed SDRs: uint64 with ceil(N / 64) words per row (or W, if given), no bit
+    set at or beyond cell N, and w active cells per row (if given)."""
     check_array(name, words, ndim=ndim, kinds="biuf")
     if words.dtype != np.uint64:
         fail(
@@ -638,21 +651,21 @@ def _check_words(name, words, *, n=None, a=None, W=None, ndim=(1, 2)):
             error=TypeError,
         )
     if words.ndim == 0:
-        fail(name, "an array of shape (..., W) of packed words", "a 0-d array")
-    if n is not None:
-        W = _words(n)
+        fail(name, "an array of shape (..., words) of packed words", "a 0-d array")
+    if N is not None:
+        W = _words(N)
     if W is not None and words.shape[-1] != W:
-        cells = f"n = {n} cells" if n is not None else "the patterns"
+        cells = f"N = {N} cells" if N is not None else "the patterns"
         fail(name, f"{W} words per SDR for {cells}: shape (..., {W})", f"shape {words.shape}")
-    if n is not None and n % 64 and np.any(words[..., -1] >> np.uint64(n % 64)):
-        fail(name, f"SDRs of n = {n} cells (no bit set at or beyond n)", "bits beyond n")
-    if a is not None:
-        _check_counts(name, _counts(words), a)
+    if N is not None and N % 64 and np.any(words[..., -1] >> np.uint64(N % 64)):
+        fail(name, f"SDRs of N = {N} cells (no bit set at or beyond N)", "bits beyond N")
+    if w is not None:
+        _check_counts(name, _counts(words), w)
     return words
 
 
-def _check_counts(name, counts, a):
-    """Every SDR has exactly a active cells."""
-    wrong = np.flatnonzero(counts != a)
+def _check_counts(name, counts, w):
+    """Every SDR has exactly w active cells."""
+    wrong = np.flatnonzero(counts != w)
     if wrong.size:
-        fail(name, f"SDRs of a = {a} active cells", f"{counts[wrong[0]]} in row {wrong[0]}")
+        fail(name, f"SDRs of w = {w} active cells", f"{counts[wrong[0]]} in row {wrong[0]}")

@@ -3,12 +3,12 @@
     python -m benchmarks.bench_dendritic            # 10^5 stored segments (about a minute)
     python -m benchmarks.bench_dendritic --quick    # 2 x 10^4 stored segments
 
-SDRs of n = 2048 cells with a = 40 active; P stored segments (or patterns) bit-packed,
-W = 32 uint64 words (256 bytes) each; batches of B queries. For each B:
+SDRs of N = 2048 cells with w = 40 active; P stored segments (or patterns) bit-packed,
+32 uint64 words (256 bytes) each; batches of B queries. For each B:
 
 - kernel: the popcount kernels behind ``assoc.patterns.sdr_overlap``:
   ``overlaps`` on one thread and ``overlaps_parallel`` on all of Numba's threads
-  (``sdr_overlap`` takes the second when B P W exceeds 2^22 word operations);
+  (``sdr_overlap`` takes the second when B P words exceeds 2^22 word operations);
 - NumPy baseline: ``assoc.patterns.sdr_index_overlap``, the same overlaps from the
   index arrays with a lookup table per query;
 - bound: the time to stream the P packed rows (P x 256 bytes) once per query at the
@@ -38,8 +38,8 @@ def _stream(words):
     totals = np.zeros(words.shape[0], dtype=np.uint64)
     for i in numba.prange(words.shape[0]):
         total = np.uint64(0)
-        for w in range(words.shape[1]):
-            total += words[i, w]
+        for word in range(words.shape[1]):
+            total += words[i, word]
         totals[i] = total
     return totals.sum()
 
@@ -69,7 +69,7 @@ def main():
     print(f"first calls (compile or cache load): {time.perf_counter() - start:.2f} s")
     threads = numba.get_num_threads()
     print(
-        f"P = {P} stored SDRs of n = {N_CELLS}, a = {ACTIVE}: {stored.nbytes / 2**20:.1f} MiB"
+        f"P = {P} stored SDRs of N = {N_CELLS}, w = {ACTIVE}: {stored.nbytes / 2**20:.1f} MiB"
         f" packed; Numba threads: {threads}"
     )
 

@@ -3,7 +3,7 @@
     python -m benchmarks.bench_dense            # about half a minute
     python -m benchmarks.bench_dense --quick    # fewer repetitions
 
-Dense associative memory, F(x) = x^3, N = 1000 spins, K = 10^4 patterns (one replica):
+Dense associative memory, F(x) = x^3, N = 1000 spins, P = 10^4 patterns (one replica):
 
 - zero-T asynchronous sweeps from a stored pattern (almost no flips: the cost of the
   fields) and from a random state (many flips, each adding a row of xi^T to the kept
@@ -15,10 +15,10 @@ Dense associative memory, F(x) = x^3, N = 1000 spins, K = 10^4 patterns (one rep
   flops (x, x^2, the polynomial's multiply-add, the product with xi added to the sum).
   The kernel runs one replica on one thread (replicas of a batch run in parallel).
 
-Modern Hopfield network, 256 queries (d = 64) against K = 10^4 stored patterns, float32,
+Modern Hopfield network, 256 queries (N = 64) against P = 10^4 stored patterns, float32,
 softmax: ``ModernHopfield.update`` (two GEMMs and an exponential) against a plain NumPy
 loop over queries (a matrix-vector product each), and against the GEMM peak (counting
-the 4 B K d flops of the two matrix products).
+the 4 B P N flops of the two matrix products).
 
 Prints rates and ratios; the first calls (compile or cache load) are timed apart.
 """
@@ -52,8 +52,8 @@ def numpy_dense_sweep(xi, s, M, order):
 
 
 def bench_dense(repeat, rng):
-    N, K, sweeps = 1000, 10_000, 4
-    xi = patterns.random_spins(K, N, rng=rng)
+    N, P, sweeps = 1000, 10_000, 4
+    xi = patterns.random_spins(P, N, rng=rng)
     net = DenseHopfield(N, n=3).store(xi)
     engine = net._engine
     one, skip = np.ones(1, bool), np.zeros((1, N))
@@ -83,29 +83,29 @@ def bench_dense(repeat, rng):
     M = xi.astype(np.int64) @ s
     order = rng.permutation(N)[:200]
     numpy_rate = len(order) / best(lambda: numpy_dense_sweep(xi, s.copy(), M.copy(), order), 3)
-    return compile_t, rows, numpy_rate, K
+    return compile_t, rows, numpy_rate, P
 
 
-def numpy_modern(X, queries, beta):
-    """The baseline: one query at a time, softmax(beta X q) then X^T p."""
+def numpy_modern(xi, queries, beta):
+    """The baseline: one query at a time, softmax(beta xi q) then xi^T p."""
     out = np.empty_like(queries)
     for b, q in enumerate(queries):
-        a = beta * (X @ q)
+        a = beta * (xi @ q)
         p = np.exp(a - a.max())
-        out[b] = (p / p.sum()) @ X
+        out[b] = (p / p.sum()) @ xi
     return out
 
 
 def bench_modern(repeat, rng):
-    B, K, d = 256, 10_000, 64
-    X = patterns.spherical(K, d, radius=np.sqrt(d), rng=rng)
-    queries = patterns.add_noise(X[:B], 0.3, rng=rng)
-    net = ModernHopfield(beta=1.0 / np.sqrt(d)).store(X)
+    B, P, N = 256, 10_000, 64
+    xi = patterns.spherical(P, N, radius=np.sqrt(N), rng=rng)
+    queries = patterns.add_noise(xi[:B], 0.3, rng=rng)
+    net = ModernHopfield(beta=1.0 / np.sqrt(N)).store(xi)
     compile_t = best(lambda: net.update(queries), 1)
     seconds = best(lambda: net.update(queries), repeat)
-    baseline = best(lambda: numpy_modern(X, queries, net.beta), max(1, repeat // 3))
-    np.testing.assert_allclose(net.update(queries), numpy_modern(X, queries, net.beta), atol=1e-4)
-    return compile_t, seconds, baseline, 4 * B * K * d
+    baseline = best(lambda: numpy_modern(xi, queries, net.beta), max(1, repeat // 3))
+    np.testing.assert_allclose(net.update(queries), numpy_modern(xi, queries, net.beta), atol=1e-4)
+    return compile_t, seconds, baseline, 4 * B * P * N
 
 
 def main():
@@ -118,21 +118,21 @@ def main():
     peak = gemm_peak(repeat)
     print(f"GEMM peak (float32, 2048^2, numpy/BLAS): {peak / 1e9:.0f} GFLOP/s\n")
 
-    compile_t, rows, numpy_rate, K = bench_dense(repeat, rng)
+    compile_t, rows, numpy_rate, P = bench_dense(repeat, rng)
     print(
-        f"dense F = x^3, N = 1000, K = {K}; first call (compile or cache load) {compile_t:.2f} s"
+        f"dense F = x^3, N = 1000, P = {P}; first call (compile or cache load) {compile_t:.2f} s"
     )
     print(f"{'dynamics':>24} {'updates/s':>10} {'flipped':>8} {'x NumPy':>8} {'of GEMM peak':>13}")
     for name, (rate, flipped) in rows.items():
         print(
             f"{name:>24} {rate:10.3g} {flipped:8.3f} {rate / numpy_rate:8.1f}"
-            f" {4 * K * rate / peak:13.3f}"
+            f" {4 * P * rate / peak:13.3f}"
         )
     print(f"{'NumPy, one spin a call':>24} {numpy_rate:10.3g}")
 
     compile_t, seconds, baseline, flops = bench_modern(repeat, rng)
     print(
-        f"\nmodern update, 256 queries x K = 10^4 patterns, d = 64, float32 (first call"
+        f"\nmodern update, 256 queries x P = 10^4 patterns, N = 64, float32 (first call"
         f" {compile_t * 1e3:.0f} ms)"
     )
     print(

@@ -17,15 +17,19 @@ overlaps, a flip costs O(P)):
   from the overlaps does, and so the ceiling of its ratio to NumPy.
 
 Prints spin updates per second and the ratios kernel/NumPy and kernel/bound; the
-first call's compile time is reported apart.
+first call's compile time is reported apart. Then ``Hopfield.recall`` as a user calls
+it, with and without ``trace=True``: the untraced path is the kernels' (its Glauber
+sweeps/s beside the kernel's above), the traced one adds a product with the patterns
+per sweep.
 """
 
 import argparse
+import functools
 
 import numba
 import numpy as np
 
-from assoc import patterns
+from assoc import Hopfield, patterns
 from assoc._kernels import spins as _spins
 from assoc.models import hebb
 from assoc.models._base import (
@@ -33,7 +37,7 @@ from assoc.models._base import (
     OverlapFields,
     threads_for,
 )
-from benchmarks._timing import timed
+from benchmarks._timing import best, timed
 
 
 @numba.njit(cache=True, fastmath=True)
@@ -150,6 +154,20 @@ def numpy_rates(J, xi, rng, seconds):
     return n / t_z, n / t_g
 
 
+def recall_times(N, rng):
+    """Seconds per ``Hopfield(N).recall`` of one cue (10 % flipped, P = 0.1 N), untraced
+    and traced, at T = 0 (to a fixed point) and T = 0.5 (50 Glauber sweeps)."""
+    xi = patterns.random_spins(N // 10, N, rng=rng)
+    cue = patterns.flip(xi[0], 0.1, rng=rng)
+    times = {}
+    for T, options in ((0.0, {}), (0.5, {"sweeps": 50})):
+        net = Hopfield(N, T=T).store(xi)
+        for trace in (False, True):
+            call = functools.partial(net.recall, cue, rng=1, trace=trace, **options)
+            times[T, trace] = best(call, 3)
+    return times
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="N = 1000 and 4000 only")
@@ -197,6 +215,13 @@ def main():
             f"{N:6d} {'overlaps':>9} {'fields':>8} {alone:10.3g} {alone / N:9.0f} {'':>7}"
             f" {alone / numpy_glauber_rate:8.0f}"
         )
+    print("\nHopfield.recall(cue) end to end, one cue, P = 0.1 N (ms per call):")
+    print(f"{'N':>6} {'T':>4} {'untraced':>9} {'traced':>9} {'traced/untraced':>16}")
+    for N in (1000, 4000) if args.quick else (1000, 4000, 10000):
+        times = recall_times(N, rng)
+        for T in (0.0, 0.5):
+            plain, traced = times[T, False], times[T, True]
+            print(f"{N:6d} {T:4.1f} {1e3 * plain:9.2f} {1e3 * traced:9.2f} {traced / plain:16.2f}")
     print(
         "\n2 repl.: Glauber on two replicas at once (one per core), updates/s of both together."
         "\nfields: the overlaps kernel's P-term dot products alone, the ceiling of its ratio."

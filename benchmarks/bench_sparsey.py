@@ -3,7 +3,7 @@
     python -m benchmarks.bench_sparsey            # about a minute
     python -m benchmarks.bench_sparsey --quick
 
-- one MAC (Q = 24, K = 8, N = 1000 input bits, w = 20 active): learning 2000 random
+- one MAC (Q = 24, cells = 8, N = 1000 input bits, w = 20 active): storing 2000 random
   SDRs (one CSA pass and a weight update per item, in order) and recognising them (the
   CSA alone, and ``recall`` with the overlaps m against every stored code);
 - fixed time: the time per item learned among the first 100 items and among items
@@ -13,7 +13,7 @@
   MAC above) learning and recognising 1000 binarised 8x8 digits.
 
 The baseline runs the same CSA steps (`assoc.models.sparsey`'s NumPy functions) on
-dense bool weights: learning item by item (every MAC of a level at once), recognition
+dense bool weights: storing item by item (every MAC of a level at once), recognition
 as one vectorised batch. Prints items per second and the ratio kernel / NumPy; the
 first calls' compile (or cache-load) time is reported apart.
 """
@@ -25,7 +25,7 @@ import numpy as np
 from assoc import patterns
 from assoc.models import Sparsey
 from assoc.models.sparsey import (
-    _unpack_bits,
+    TRANSFORMS,
     choose_winners,
     expansivity,
     familiarity,
@@ -34,51 +34,54 @@ from assoc.models.sparsey import (
     relative_likelihoods,
     win_probabilities,
 )
+from assoc.patterns import _bools
 from benchmarks._timing import timed
 
-Q, K, N, W = 24, 8, 1000, 20
+Q, CELLS, N, ACTIVE = 24, 8, 1000, 20  # CMs, cells per CM, input bits, active bits w
 
 
-def numpy_csa(weights, x, Q, transform, r, n=None):
-    """The CSA on dense weights (M, Q K, n) and inputs x (M, n) of one item, all M MACs
-    at once; winners (M, Q) drawn with uniforms r (M, Q), or recognised if r is None."""
-    u = np.einsum("min,mn->mi", weights, x, dtype=np.int64)
-    U = normalised_sums(u, np.maximum(x.sum(axis=1, keepdims=True), 1), n)
+def numpy_csa(weights, x, Q, transform, u_draw, learned=None):
+    """The CSA on dense weights (macs, Q cells, bits) and inputs x (macs, bits) of one
+    item, all MACs at once; winners (macs, Q) drawn with uniforms u_draw (macs, Q), or
+    recognised if u_draw is None."""
+    u = np.einsum("mib,mb->mi", weights, x, dtype=np.int64)
+    U = normalised_sums(u, np.maximum(x.sum(axis=1, keepdims=True), 1), learned)
     V = local_support(U)
     G = familiarity(V, Q)
-    rho = win_probabilities(relative_likelihoods(V, expansivity(G, transform), transform), Q)
-    return choose_winners(rho, V, Q, r=r), G
+    likelihood = relative_likelihoods(V, expansivity(G, transform), transform)
+    return choose_winners(win_probabilities(likelihood, Q), V, Q, u=u_draw), G
 
 
-def numpy_learn(weights, xs, Q, K, transform, rng, n=None):
-    """Learn items xs (B, M, n) in order: CSA, then W[winners] |= x; returns winners."""
-    M = weights.shape[0]
-    out = np.empty((xs.shape[0], M, Q), dtype=np.int64)
-    rows = np.arange(Q) * K
+def numpy_learn(weights, xs, Q, cells, transform, rng, learned=None):
+    """Store items xs (B, macs, bits) in order: CSA, then W[winners] |= x; returns the
+    winners."""
+    macs = weights.shape[0]
+    out = np.empty((xs.shape[0], macs, Q), dtype=np.int64)
+    rows = np.arange(Q) * cells
     for b, x in enumerate(xs):
-        winners, _ = numpy_csa(weights, x, Q, transform, rng.random((M, Q)), n)
-        cells = rows + winners
-        for m in range(M):
-            weights[m, cells[m]] |= x[m]
-            if n is not None:
-                n[m, cells[m]] = weights[m, cells[m]].sum(axis=1)
+        winners, _ = numpy_csa(weights, x, Q, transform, rng.random((macs, Q)), learned)
+        chosen = rows + winners
+        for m in range(macs):
+            weights[m, chosen[m]] |= x[m]
+            if learned is not None:
+                learned[m, chosen[m]] = weights[m, chosen[m]].sum(axis=1)
         out[b] = winners
     return out
 
 
-def numpy_recognise(weights, xs, Q, transform, n=None):
-    """Recognise items xs (B, M, n) as one batch (einsum over B and M)."""
-    u = np.einsum("min,bmn->bmi", weights, xs, dtype=np.int64)
-    U = normalised_sums(u, np.maximum(xs.sum(axis=2, keepdims=True), 1), n)
+def numpy_recognise(weights, xs, Q, transform, learned=None):
+    """Recognise items xs (B, macs, bits) as one batch (einsum over B and the MACs)."""
+    u = np.einsum("mib,Bmb->Bmi", weights, xs, dtype=np.int64)
+    U = normalised_sums(u, np.maximum(xs.sum(axis=2, keepdims=True), 1), learned)
     return choose_winners(None, local_support(U), Q)
 
 
 def bench_mac(P, rng):
-    xi = patterns.sdr(P, N, W, rng=rng)
-    compile_t, _ = timed(lambda: Sparsey(64, Q=2, K=2).learn(xi[:2, :64] | True, rng=0))
-    Sparsey(N, Q=Q, K=K).learn(xi[:2], rng=0).recall(xi[:2])
-    mac = Sparsey(N, Q=Q, K=K)
-    t_learn, _ = timed(lambda: mac.learn(xi, rng=rng))
+    xi = patterns.sdr(P, N, ACTIVE, rng=rng)
+    compile_t, _ = timed(lambda: Sparsey(64, Q=2, cells=2).store(xi[:2, :64] | True, rng=0))
+    Sparsey(N, Q=Q, cells=CELLS).store(xi[:2], rng=0).recall(xi[:2])
+    mac = Sparsey(N, Q=Q, cells=CELLS)
+    t_learn, _ = timed(lambda: mac.store(xi, rng=rng))
     packed = mac._pack(xi)
     t_recognise = min(timed(mac._level.recognise, packed)[0] for _ in range(3))
     t_recall, _ = timed(lambda: mac.recall(xi))
@@ -88,15 +91,16 @@ def bench_mac(P, rng):
     # with G <= G_minus, skip it: their codes are uniform draws)
     first, last = [], []
     for _ in range(5):
-        fresh = Sparsey(N, Q=Q, K=K, transform="2010")
-        first.append(timed(lambda f=fresh: f.learn(xi[:100], rng=rng))[0])
-        fresh.learn(xi[100 : P - 100], rng=rng)
-        last.append(timed(lambda f=fresh: f.learn(xi[P - 100 :], rng=rng))[0])
+        fresh = Sparsey(N, Q=Q, cells=CELLS, transform="2010")
+        first.append(timed(lambda f=fresh: f.store(xi[:100], rng=rng))[0])
+        fresh.store(xi[100 : P - 100], rng=rng, add=True)
+        last.append(timed(lambda f=fresh: f.store(xi[P - 100 :], rng=rng, add=True))[0])
 
     n_numpy = min(P, 400)
-    dense = np.zeros((1, Q * K, N), dtype=bool)
+    dense = np.zeros((1, Q * CELLS, N), dtype=bool)
+    transform = TRANSFORMS[mac.transform]
     t_np_learn, _ = timed(
-        lambda: numpy_learn(dense, xi[:n_numpy, None, :], Q, K, mac.transform, rng)
+        lambda: numpy_learn(dense, xi[:n_numpy, None, :], Q, CELLS, transform, rng)
     )
     t_np_recall, _ = timed(lambda: numpy_recognise(mac.weights[None], xi[:, None, :], Q, None))
     return dict(
@@ -117,21 +121,22 @@ def bench_digits(P):
 
     grey, _ = sparsey_digits.digits()
     x = np.resize(grey >= sparsey_digits.THRESHOLD, (P, 64))
-    sparsey_digits.network().learn(x[:2], rng=0)
+    sparsey_digits.network().store(x[:2], rng=0)
     net = sparsey_digits.network()
-    t_learn, _ = timed(lambda: net.learn(x, rng=1))
+    t_learn, _ = timed(lambda: net.store(x, rng=1))
     t_recall, _ = timed(lambda: net.recall(x))
 
     rng = np.random.default_rng(2)
     n_numpy = min(P, 200)
     units, t_np_learn, t_np_recall = x[:n_numpy], 0.0, 0.0
+    transform = TRANSFORMS[net.transform]
     for l, level in enumerate(net.levels):
-        inputs = _unpack_bits(net._inputs(l, units), level.n)
-        dense = np.zeros((level.M, level.Q * level.K, level.n), dtype=bool)
-        count = np.zeros((level.M, level.Q * level.K), dtype=np.int64)
-        t, units = timed(numpy_learn, dense, inputs, level.Q, level.K, net.transform, rng, count)
+        inputs = _bools(net._inputs(l, units), level.bits)
+        dense = np.zeros((level.macs, level.Q * level.cells, level.bits), dtype=bool)
+        count = np.zeros((level.macs, level.Q * level.cells), dtype=np.int64)
+        t, units = timed(numpy_learn, dense, inputs, level.Q, level.cells, transform, rng, count)
         t_np_learn += t
-        t_np_recall += timed(numpy_recognise, dense, inputs, level.Q, net.transform, count)[0]
+        t_np_recall += timed(numpy_recognise, dense, inputs, level.Q, transform, count)[0]
     return dict(
         learn=P / t_learn,
         recall=P / t_recall,
@@ -149,7 +154,7 @@ def main():
 
     mac = bench_mac(P, rng)
     print(f"first calls (compile or cache load): {mac['compile']:.2f} s\n")
-    print(f"one MAC, Q = {Q}, K = {K}, N = {N}, w = {W}, {P} items")
+    print(f"one MAC, Q = {Q}, cells = {CELLS}, N = {N}, w = {ACTIVE}, {P} items")
     print(f"{'':>12} {'items/s':>10} {'NumPy':>10} {'x NumPy':>8}")
     for what in ("learn", "recognise"):
         rate, base = mac[what], mac[f"numpy_{what}"]
@@ -171,7 +176,7 @@ def main():
         print(f"{what:>12} {rate:10.3g} {base:10.3g} {rate / base:8.1f}")
     print(
         "\nNumPy: the same CSA steps on dense bool weights (assoc.models.sparsey's functions),"
-        " learning item by item, recognition as one batch."
+        " storing item by item, recognition as one batch."
     )
 
 

@@ -18,22 +18,27 @@ from assoc.models import DendriticNeurons
 from theory import dendritic
 
 LEVEL = 0.95
+FP_THEORY = "P_FP(N, w, synapses, theta), Hawkins & Ahmad 2016 Eq. (1)"
+FN_THEORY = "P_FN(w, synapses, theta, v), Ahmad & Hawkins 2016"
 
 
-def false_positive_counts(n, a, s, theta, *, segments, queries, union=1, input_union=1, rng):
+def false_positive_counts(
+    N, w, synapses, theta, *, segments, queries, union=1, input_union=1, rng
+):
     """False positives of ``segments`` segments on ``queries`` random inputs.
 
-    Each segment learns ``union`` random patterns of a active cells, s synapses on each;
-    each input is the union of ``input_union`` random patterns of a active cells, drawn
+    Each segment learns ``union`` random patterns of w active cells out of N,
+    ``synapses`` synapses on each; each input is the union of ``input_union`` random
+    patterns of w active cells, drawn
     independently of the segments. For a segment of a given size every random input
     crosses its threshold with the same probability, so the events of two
     (segment, input) pairs are uncorrelated and the hits have the binomial variance;
     with unions, the spread of segment sizes adds a little to it (relative covariance
     below 1e-2 at the parameters of the experiments).
     """
-    xi = patterns.sdr_indices(segments * union, n, a, rng=rng)
-    net = DendriticNeurons(n, theta, s=s, union=union).store(xi, rng=rng)
-    x = patterns.pack_sdr(patterns.sdr_indices(queries * input_union, n, a, rng=rng), n)
+    xi = patterns.sdr_indices(segments * union, N, w, rng=rng)
+    net = DendriticNeurons(N, theta, synapses=synapses, union=union).store(xi, rng=rng)
+    x = patterns.pack_sdr(patterns.sdr_indices(queries * input_union, N, w, rng=rng), N)
     x = patterns.sdr_union(x.reshape(queries, input_union, -1))
     return {
         "fp_hits": np.count_nonzero(net.recall(x).spikes),
@@ -41,9 +46,9 @@ def false_positive_counts(n, a, s, theta, *, segments, queries, union=1, input_u
     }
 
 
-def recognition_counts(n, a, s, v, *, thetas, stored, rng):
+def recognition_counts(N, w, synapses, v, *, thetas, stored, rng):
     """False negatives and false positives of ``stored`` segments, one per pattern,
-    probed by noisy copies of their patterns (v of the a active cells replaced), at
+    probed by noisy copies of their patterns (v of the w active cells replaced), at
     every threshold in ``thetas``.
 
     A pattern's own segment misses it when fewer than theta synapses stay active (a
@@ -53,9 +58,9 @@ def recognition_counts(n, a, s, v, *, thetas, stored, rng):
     (cue mu and segment mu are not independent, so the pair (nu, mu) would be
     correlated with (mu, nu)).
     """
-    xi = patterns.sdr_indices(stored, n, a, rng=rng)
-    net = DendriticNeurons(n, 1, s=s).store(xi, rng=rng)
-    m = net.recall(patterns.sdr_noise(xi, v, n, rng=rng)).overlap  # m[mu, nu]
+    xi = patterns.sdr_indices(stored, N, w, rng=rng)
+    net = DendriticNeurons(N, 1, synapses=synapses).store(xi, rng=rng)
+    m = net.recall(patterns.sdr_noise(xi, v, N, rng=rng)).m  # m[mu, nu]
     own = np.diagonal(m)
     others = m[np.triu_indices(stored, k=1)]
     thetas = np.asarray(thetas)
@@ -76,7 +81,7 @@ def recognition_dataset(cfg, theta, experiment, *, seed, executor, store, progre
         {"v": list(cfg["v"])},
         samples=cfg["samples"],
         seed=seed,
-        params={key: cfg[key] for key in ("n", "a", "s", "stored")},
+        params={key: cfg[key] for key in ("N", "w", "synapses", "stored")},
         dims={"fn_hits": ("theta",), "fp_hits": ("theta",)},
         executor=executor,
         store=store,
@@ -86,13 +91,14 @@ def recognition_dataset(cfg, theta, experiment, *, seed, executor, store, progre
     ds = ds.assign_coords(theta=theta)
     ds = add_rates(ds, "fn", "own segment misses the noisy pattern")
     ds = add_rates(ds, "fp", "another pattern's segment fires on the cue")
-    n, a, s = cfg["n"], cfg["a"], cfg["s"]
+    N, w, synapses = cfg["N"], cfg["w"], cfg["synapses"]
     v = ds["v"].values[:, None]
-    ds["fn_theory"] = (("v", "theta"), dendritic.segment_false_negative(a, s, theta, v))
-    ds["fn_theory"].attrs["long_name"] = "P_FN(a, s, theta, v), Ahmad & Hawkins 2016"
-    fp = dendritic.segment_false_positive(n, a, s, theta)
+    fn = dendritic.segment_false_negative(w, synapses, theta, v)
+    ds["fn_theory"] = (("v", "theta"), fn)
+    ds["fn_theory"].attrs["long_name"] = FN_THEORY
+    fp = dendritic.segment_false_positive(N, w, synapses, theta)
     ds["fp_theory"] = (("v", "theta"), np.broadcast_to(fp, (v.size, theta.size)).copy())
-    ds["fp_theory"].attrs["long_name"] = "P_FP(n, a, s, theta), Hawkins & Ahmad 2016 Eq. (1)"
+    ds["fp_theory"].attrs["long_name"] = FP_THEORY
     return ds
 
 

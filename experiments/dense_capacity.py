@@ -3,24 +3,24 @@
 Krotov & Hopfield's network (NIPS 2016, arXiv:1606.01164), E = -sum_mu (xi^mu . s)^n, at
 n = 2 (the Hopfield network), 3 and 4, beside ``theory.dense``:
 
-1. At one N for each n, K random patterns with K on a grid of ``load`` = K / K_c, K_c =
+1. At one N for each n, P random patterns with P on a grid of ``load`` = P / P_c, P_c =
    alpha_c N^(n-1) the replica-symmetric capacity (the p-spin spinodal of Gardner,
    J. Phys. A 20, 3453 (1987), in the full-power normalisation, alpha_F = alpha (n-1)! /
    (2n-3)!!): the fraction of the spins of a stored pattern that one update flips,
    against the signal-to-noise law P_err (exact finite-N crosstalk, Gaussian); the
    fraction of stored patterns that are fixed points; and the overlap at the fixed point
    that zero-temperature asynchronous dynamics reaches from the pattern, against the RS
-   overlap m(alpha) (up to K_c). Near and above the spinodal greedy dynamics at these N
+   overlap m(alpha) (up to P_c). Near and above the spinodal greedy dynamics at these N
    does not collapse, so the overlap stays high there: the one-step law is the test.
-2. Scaling with N: for each n and several N, the K at which half the stored patterns are
-   fixed points (every one of their N spins stable), interpolated in log K on a grid
+2. Scaling with N: for each n and several N, the P at which half the stored patterns are
+   fixed points (every one of their N spins stable), interpolated in log P on a grid
    around the signal-to-noise prediction (1 - P_err)^N = 1/2 (spins independent), with a
    bootstrap error over samples; its slope on log-log axes against n - 1 (the
-   prediction's own slope over the same N, which carries the ln N of K ~ N^(n-1) / ln N,
-   is given too) and Krotov & Hopfield's K_max = N^(n-1) / (2 (2n-3)!! ln N).
+   prediction's own slope over the same N, which carries the ln N of P ~ N^(n-1) / ln N,
+   is given too) and Krotov & Hopfield's P_max = N^(n-1) / (2 (2n-3)!! ln N).
 
-N and K have the parities that make every field nonzero (n = 3: both odd; n = 2, 4: N
-even, K odd), so that no update is a tie.
+N and P have the parities that make every field nonzero (n = 3: both odd; n = 2, 4: N
+even, P odd), so that no update is a tie.
 """
 
 import math
@@ -60,13 +60,13 @@ FULL = dict(
 
 
 def alpha_c_full_power(n):
-    """The RS capacity alpha_c of the p-spin model (p = n), as K / N^(n-1) of F = x^n."""
+    """The RS capacity alpha_c of the p-spin model (p = n), as P / N^(n-1) of F = x^n."""
     return theory.alpha_to_full_power(theory.alpha_c(n), n)
 
 
-def odd_K(K):
-    """The odd integer nearest K, at least 1."""
-    return max(1, 2 * int(np.floor(K / 2)) + 1)
+def odd_P(P):
+    """The odd integer nearest P, at least 1."""
+    return max(1, 2 * int(np.floor(P / 2)) + 1)
 
 
 def _fields_at_patterns(xi, n, cues):
@@ -78,9 +78,9 @@ def _fields_at_patterns(xi, n, cues):
 
 
 def at_load(load, *, n, N, cues, rng):
-    """One set of K = load K_c patterns: one-step errors, stable patterns, final overlap."""
-    K = odd_K(load * alpha_c_full_power(n) * N ** (n - 1))
-    xi = patterns.random_spins(K, N, rng=rng)
+    """One set of P = load P_c patterns: one-step errors, stable patterns, final overlap."""
+    P = odd_P(load * alpha_c_full_power(n) * N ** (n - 1))
+    xi = patterns.random_spins(P, N, rng=rng)
     net, k, unstable = _fields_at_patterns(xi, n, cues)
     r = net.recall(xi[:k], rng=rng, max_sweeps=200)
     return {
@@ -91,19 +91,19 @@ def at_load(load, *, n, N, cues, rng):
     }
 
 
-def at_factor(factor, *, n, N, K_half, cues, rng):
-    """One set of K = factor K_half patterns: the fraction of stored patterns that are
+def at_factor(factor, *, n, N, P_half, cues, rng):
+    """One set of P = factor P_half patterns: the fraction of stored patterns that are
     fixed points."""
-    xi = patterns.random_spins(odd_K(factor * K_half), N, rng=rng)
+    xi = patterns.random_spins(odd_P(factor * P_half), N, rng=rng)
     _, _, unstable = _fields_at_patterns(xi, n, cues)
     return {"stable": np.mean(~unstable.any(axis=1)), "p_error": unstable.mean()}
 
 
-def K_half_theory(N, n):
-    """The least odd K at or above `theory.dense.K_half`, where (1 - P_err)^N = 1/2: half
+def P_half_theory(N, n):
+    """The least odd P at or above `theory.dense.P_half`, where (1 - P_err)^N = 1/2: half
     the patterns are fixed points if their spins are independent."""
-    K = math.ceil(theory.K_half(N, n))
-    return K if K % 2 else K + 1
+    P = math.ceil(theory.P_half(N, n))
+    return P if P % 2 else P + 1
 
 
 def _seed(seed, *key):
@@ -134,18 +134,18 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
             )
             sizes = []
             for N in cfg["sizes"][n]:
-                K_half = K_half_theory(N, n)
+                P_half = P_half_theory(N, n)
                 ds = mc.run(
                     at_factor,
                     {"factor": list(cfg["factor"])},
                     samples=cfg["scaling_samples"],
                     seed=_seed(seed, 2, n, N),
-                    params={"n": n, "N": N, "K_half": K_half, "cues": cfg["scaling_cues"]},
+                    params={"n": n, "N": N, "P_half": P_half, "cues": cfg["scaling_cues"]},
                     executor=executor,
                     store=None if store is None else Path(store) / f"scaling_n{n}_N{N}",
                     progress=progress,
                 )
-                ds["scaling_N"], ds["K_half_theory"] = N, K_half
+                ds["scaling_N"], ds["P_half_theory"] = N, P_half
                 sizes.append(ds.rename(sample="scaling_sample"))
             scaling.append(xr.concat(sizes, dim="size").assign_coords(size=np.arange(len(sizes))))
     finally:
@@ -158,7 +158,7 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
     )
     for name in ("stable", "p_error"):
         ds[f"scaling_{name}"] = scaled[name]
-    ds["scaling_N"], ds["K_half_theory"] = scaled["scaling_N"], scaled["K_half_theory"]
+    ds["scaling_N"], ds["P_half_theory"] = scaled["scaling_N"], scaled["P_half_theory"]
     ds.attrs = {
         "experiment": "dense_capacity",
         "model": "DenseHopfield, F(x) = x^n",
@@ -173,52 +173,61 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
     return add_theory(ds, seed=seed)
 
 
+LONG_NAMES = {
+    "p_error": "fraction of the spins of stored patterns flipped by one update",
+    "stable": "fraction of the stored patterns that are fixed points",
+    "m": "overlap at the fixed point reached from a stored pattern (mean over cues)",
+    "sweeps": "sweeps to the fixed point (mean over cues)",
+    "N": "number of spins (part 1)",
+    "scaling_stable": "fraction of stored patterns that are fixed points (part 2)",
+    "scaling_p_error": "one-step error probability (part 2)",
+    "scaling_N": "number of spins (part 2)",
+    "P_half_theory": "P with (1 - P_err)^N = 1/2, P_err from signal-to-noise theory",
+    "P_c_rs": "RS capacity alpha_c N^(n-1) (full-power units)",
+    "alpha_c_rs": "RS alpha_c of P = alpha N^(n-1) (full power)",
+    "P": "number of stored patterns",
+    "p_error_theory": "signal-to-noise P_err (Krotov & Hopfield)",
+    "m_theory": "RS overlap m at alpha = load alpha_c, T = 0 (NaN: beyond alpha_c)",
+    "P_c": "P at which half the stored patterns are fixed points",
+    "P_c_err": "bootstrap standard error of P_c",
+    "P_max_theory": "Krotov & Hopfield P_max = N^(n-1) / (2 (2n-3)!! ln N)",
+    "slope": "d ln P_c / d ln N, weighted least squares",
+    "slope_err": "standard error of slope",
+    "slope_theory": "d ln P_half_theory / d ln N over the same N",
+}
+"""The ``long_name`` of every variable of the Dataset."""
+
+
 def _describe(ds):
-    for name, text in (
-        ("p_error", "fraction of the spins of stored patterns flipped by one update"),
-        ("stable", "fraction of the stored patterns that are fixed points"),
-        ("m", "overlap at the fixed point reached from a stored pattern (mean over cues)"),
-        ("sweeps", "sweeps to the fixed point (mean over cues)"),
-        ("N", "number of spins (part 1)"),
-        ("scaling_stable", "fraction of stored patterns that are fixed points (part 2)"),
-        ("scaling_p_error", "one-step error probability (part 2)"),
-        ("scaling_N", "number of spins (part 2)"),
-        ("K_half_theory", "K with (1 - P_err)^N = 1/2, P_err from signal-to-noise theory"),
-    ):
-        ds[name].attrs["long_name"] = text
+    for name, text in LONG_NAMES.items():
+        if name in ds:
+            ds[name].attrs["long_name"] = text
 
 
 def add_theory(ds, *, seed=0):
     """The signal-to-noise P_err and RS m on the load grid; the measured and predicted
-    capacity K_c(N) and their log-log slopes."""
+    capacity P_c(N) and their log-log slopes."""
     n, load = ds["n"].values, ds["load"].values
     N = ds["N"].values
-    ds["K_c_rs"] = ("n", [alpha_c_full_power(k) * N_k ** (k - 1) for k, N_k in zip(n, N)])
-    ds["K_c_rs"].attrs["long_name"] = "RS capacity alpha_c N^(n-1) (full-power units)"
+    ds["P_c_rs"] = ("n", [alpha_c_full_power(k) * N_k ** (k - 1) for k, N_k in zip(n, N)])
     ds["alpha_c_rs"] = ("n", [alpha_c_full_power(k) for k in n])
-    ds["alpha_c_rs"].attrs["long_name"] = "RS alpha_c of K = alpha N^(n-1) (full power)"
-    K = np.array(
-        [[odd_K(x * alpha_c_full_power(k) * N_k ** (k - 1)) for x in load] for k, N_k in zip(n, N)]
+    P = np.array(
+        [[odd_P(x * alpha_c_full_power(k) * N_k ** (k - 1)) for x in load] for k, N_k in zip(n, N)]
     )
-    ds["K"] = (("n", "load"), K)
-    ds["K"].attrs["long_name"] = "number of stored patterns"
+    ds["P"] = (("n", "load"), P)
     ds["p_error_theory"] = (
         ("n", "load"),
-        [[theory.one_step_error(N_k, K_kl, k) for K_kl in K_k] for k, N_k, K_k in zip(n, N, K)],
+        [[theory.one_step_error(N_k, P_kl, k) for P_kl in P_k] for k, N_k, P_k in zip(n, N, P)],
     )
-    ds["p_error_theory"].attrs["long_name"] = "signal-to-noise P_err (Krotov & Hopfield)"
-    m = np.full(K.shape, np.nan)
+    m = np.full(P.shape, np.nan)
     for a, k in enumerate(n):
         for b, x in enumerate(load):
             if x <= 1.0:
                 m[a, b] = theory.rs_retrieval(x * theory.alpha_c(k), k).m
     ds["m_theory"] = (("n", "load"), m)
-    ds["m_theory"].attrs["long_name"] = (
-        "RS overlap m at alpha = load alpha_c, T = 0 (NaN: beyond alpha_c)"
-    )
 
     rng = np.random.default_rng(seed)
-    K_grid = ds["K_half_theory"] * ds["factor"]
+    P_grid = ds["P_half_theory"] * ds["factor"]
     crossing = np.full(ds["scaling_N"].shape, np.nan)
     error = np.full_like(crossing, np.nan)
     for a in range(n.size):
@@ -226,19 +235,16 @@ def add_theory(ds, *, seed=0):
             if np.isnan(ds["scaling_N"].values[a, b]):
                 continue
             f = ds["scaling_stable"].isel(n=a, size=b).transpose("factor", "scaling_sample").values
-            x = np.log(K_grid.isel(n=a, size=b).values)
+            x = np.log(P_grid.isel(n=a, size=b).values)
             crossing[a, b], error[a, b] = _fit.crossing(x, f, rng)
-    ds["K_c"] = (("n", "size"), np.exp(crossing))
-    ds["K_c"].attrs["long_name"] = "K at which half the stored patterns are fixed points"
-    ds["K_c_err"] = (("n", "size"), np.exp(crossing) * error)
-    ds["K_c_err"].attrs["long_name"] = "bootstrap standard error of K_c"
+    ds["P_c"] = (("n", "size"), np.exp(crossing))
+    ds["P_c_err"] = (("n", "size"), np.exp(crossing) * error)
     N2 = ds["scaling_N"].values
-    K_max = [
-        [theory.K_max(int(x), k) if np.isfinite(x) else np.nan for x in row]
+    P_max = [
+        [theory.P_max(int(x), k) if np.isfinite(x) else np.nan for x in row]
         for k, row in zip(n, N2)
     ]
-    ds["K_max_theory"] = (("n", "size"), K_max)
-    ds["K_max_theory"].attrs["long_name"] = "Krotov & Hopfield K_max = N^(n-1) / (2 (2n-3)!! ln N)"
+    ds["P_max_theory"] = (("n", "size"), P_max)
     slope, slope_err, slope_theory = [], [], []
     for a in range(n.size):
         ok = np.isfinite(crossing[a]) & np.isfinite(error[a]) & (error[a] > 0)
@@ -247,13 +253,12 @@ def add_theory(ds, *, seed=0):
         slope_err.append(e)
         known = np.isfinite(N2[a])
         slope_theory.append(
-            np.polyfit(np.log(N2[a, known]), np.log(ds["K_half_theory"].values[a, known]), 1)[0]
+            np.polyfit(np.log(N2[a, known]), np.log(ds["P_half_theory"].values[a, known]), 1)[0]
         )
     ds["slope"] = ("n", slope)
-    ds["slope"].attrs["long_name"] = "d ln K_c / d ln N, weighted least squares"
     ds["slope_err"] = ("n", slope_err)
     ds["slope_theory"] = ("n", slope_theory)
-    ds["slope_theory"].attrs["long_name"] = "d ln K_half_theory / d ln N over the same N"
+    _describe(ds)
     return ds
 
 
@@ -266,7 +271,7 @@ def _fit_slope(x, y, error):
 
 
 def plot(ds):
-    """One-step error and overlap against K / K_c; K_c(N) on log-log axes."""
+    """One-step error and overlap against P / P_c; P_c(N) on log-log axes."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), layout="constrained")
@@ -274,18 +279,18 @@ def plot(ds):
     for k, colour in zip(ds["n"].values, ("C0", "C1", "C2")):
         point = ds.sel(n=k)
         N = int(point["N"])
-        K_c = float(point["K_c_rs"])
+        P_c_rs = float(point["P_c_rs"])
         errorbar(axes[0], point["p_error"], "load", color=colour, label=f"n = {k}, N = {N}")
-        P_err = [theory.one_step_error(N, odd_K(x * K_c), int(k)) for x in load]
+        P_err = [theory.one_step_error(N, odd_P(x * P_c_rs), int(k)) for x in load]
         axes[0].plot(load, P_err, color=colour, lw=1)
         errorbar(axes[1], point["m"], "load", color=colour, label=f"n = {k}, N = {N}")
         errorbar(axes[1], point["stable"], "load", color=colour, fmt="s", mfc="none", alpha=0.6)
         axes[1].plot(point["load"], point["m_theory"], color=colour, lw=1)
-        good = np.isfinite(point["K_c"].values)
+        good = np.isfinite(point["P_c"].values)
         axes[2].errorbar(
             point["scaling_N"].values[good],
-            point["K_c"].values[good],
-            yerr=point["K_c_err"].values[good],
+            point["P_c"].values[good],
+            yerr=point["P_c_err"].values[good],
             fmt="o",
             color=colour,
             label=f"n = {k}: slope {float(point['slope']):.2f} +- {float(point['slope_err']):.2f}"
@@ -294,13 +299,13 @@ def plot(ds):
         known = np.isfinite(point["scaling_N"].values)
         axes[2].plot(
             point["scaling_N"].values[known],
-            point["K_half_theory"].values[known],
+            point["P_half_theory"].values[known],
             color=colour,
             lw=1,
         )
         axes[2].plot(
             point["scaling_N"].values[known],
-            point["K_max_theory"].values[known],
+            point["P_max_theory"].values[known],
             color=colour,
             lw=1,
             ls=":",
@@ -311,14 +316,14 @@ def plot(ds):
     axes[1].set_ylabel("final overlap m (lines: RS); squares: fixed-point fraction")
     for ax in axes[:2]:
         ax.axvline(1.0, color="k", ls="--", lw=1)
-        ax.set_xlabel("K / K_c (RS capacity alpha_c N^(n-1))")
+        ax.set_xlabel("P / P_c (RS capacity alpha_c N^(n-1))")
         ax.legend(fontsize=7)
     axes[2].set_xscale("log")
     axes[2].set_yscale("log")
     axes[2].xaxis.set_minor_formatter(plt.NullFormatter())
     axes[2].set_xlabel("N")
-    axes[2].set_ylabel("K_c: half the patterns are fixed points")
-    axes[2].legend(fontsize=7, title="lines: (1 - P_err)^N = 1/2; dotted: K_max", title_fontsize=7)
+    axes[2].set_ylabel("P_c: half the patterns are fixed points")
+    axes[2].legend(fontsize=7, title="lines: (1 - P_err)^N = 1/2; dotted: P_max", title_fontsize=7)
     fig.suptitle("Dense associative memory F(x) = x^n at T = 0: Monte Carlo beside theory")
     return fig
 
@@ -331,8 +336,8 @@ def summary(ds):
         p_mc = p["p_error"].mean("sample")
         at = int(np.argmin(np.abs(p["load"].values - 1.0)))
         lines.append(
-            f"n = {k}, N = {int(p['N'])}: K_c(RS) = {float(p['K_c_rs']):.0f};"
-            f" at K = {int(p['K'][at])}: P_err {float(p_mc[at]):.4f}"
+            f"n = {k}, N = {int(p['N'])}: P_c(RS) = {float(p['P_c_rs']):.0f};"
+            f" at P = {int(p['P'][at])}: P_err {float(p_mc[at]):.4f}"
             f" (theory {float(p['p_error_theory'][at]):.4f}),"
             f" m {float(p['m'].mean('sample')[at]):.4f} (RS {float(p['m_theory'][at]):.4f});"
             f" capacity slope {float(p['slope']):.2f} +- {float(p['slope_err']):.2f}"

@@ -1,23 +1,25 @@
-"""Retrieval in the modern Hopfield network vs beta and K, beside Ramsauer et al.'s bound.
+"""Retrieval in the modern Hopfield network vs beta and P, beside Ramsauer et al.'s bound.
 
 The modern continuous Hopfield network of Ramsauer et al. (ICLR 2021, arXiv:2008.02217),
-xi <- X^T softmax(beta X xi), storing K patterns of d = 64 dimensions of two families:
+s <- xi^T softmax(beta xi s), storing P patterns xi^mu of N = 64 dimensions of two
+families:
 
-- ``sphere``: random patterns on the sphere of radius M = sqrt(d) = 8 (their Theorem 3);
+- ``sphere``: random patterns on the sphere of radius max_norm = sqrt(N) = 8 (their
+  Theorem 3);
 - ``digits``: the 8 x 8 images of scikit-learn's handwritten digits (bundled, no
   download), centred by the mean image and scaled to the same sphere. Images of the same
   digit are close to each other: the patterns are far less separated than random ones.
 
-Each query is a stored pattern x_i (the target) corrupted in one of two ways:
-``noise``, moved a distance 0.1 M in a random direction, or ``half``, its lower half
-(the last 32 pixels) set to 0. Measured, over the queries of each sample:
+Each query is a stored pattern xi^mu (the target) corrupted in one of two ways:
+``noise``, moved a distance 0.1 max_norm in a random direction, or ``half``, its lower
+half (the last 32 pixels) set to 0. Measured, over the queries of each sample:
 
-- the error of one update, ||f(xi) - x_i|| / M, and, for the ``noise`` queries, the
-  bound of Lemma A4 / Theorem 5, 2 eps M with eps = (K - 1) exp(-beta (Delta_i -
-  2 ||xi - x_i|| M)) (``theory.modern.retrieval_error_bound``; capped at 2 M, which
-  every update satisfies since it lies in the convex hull of the patterns), and the
-  fraction of queries within it (it must be 1); the fraction of targets that meet the
-  well-separation condition (Lemma A7);
+- the error of one update, ||f(s) - xi^mu|| / max_norm, and, for the ``noise`` queries,
+  the bound of Lemma A4 / Theorem 5, 2 eps M with eps = (P - 1) exp(-beta (Delta_mu -
+  2 ||s - xi^mu|| M)), M = max_norm (``theory.modern.retrieval_error_bound``; capped at
+  2 M, which every update satisfies since it lies in the convex hull of the patterns),
+  and the fraction of queries within it (it must be 1); the fraction of targets that
+  meet the well-separation condition (Lemma A7);
 - the error at the fixed point the iteration reaches, and what that fixed point is
   (``ModernHopfield.fixed_point_kind``): a single pattern, a metastable average of a few,
   or the global average of all of them. At small beta every query falls into the global
@@ -41,7 +43,7 @@ QUICK = dict(
     family=("sphere", "digits"),
     cue=("noise", "half"),
     beta=(0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
-    K=(16, 128, 512),
+    P=(16, 128, 512),
     samples=2,
     queries=8,
     bound_queries=2,
@@ -50,20 +52,20 @@ FULL = dict(
     family=("sphere", "digits"),
     cue=("noise", "half"),
     beta=tuple(np.round(np.logspace(-2, 1, 13), 4)),
-    K=(8, 32, 128, 512, 1024, 1797),
+    P=(8, 32, 128, 512, 1024, 1797),
     samples=4,
     queries=32,
     bound_queries=8,
 )
-D = 64
-RADIUS = np.sqrt(D)
-NOISE = 0.1  # distance of a noise cue from its target, in units of M
+N = 64
+RADIUS = np.sqrt(N)  # max_norm of every pattern
+NOISE = 0.1  # distance of a noise cue from its target, in units of max_norm
 P_FAIL = 1e-3  # failure probability of Theorem 3
 
 
 @functools.cache
 def digits():
-    """The 1797 digit images as rows (float64), centred and scaled to norm sqrt(d)."""
+    """The 1797 digit images as rows (float64), centred and scaled to norm sqrt(N)."""
     from sklearn.datasets import load_digits
 
     x = load_digits().data
@@ -71,29 +73,29 @@ def digits():
     return RADIUS * x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def stored(kind, K, rng):
-    """K patterns of the family ``kind``, float64 rows of norm sqrt(d)."""
+def stored(kind, P, rng):
+    """P patterns of the family ``kind``, float64 rows of norm sqrt(N)."""
     if kind == "sphere":
-        return patterns.spherical(K, D, radius=RADIUS, rng=rng).astype(np.float64)
+        return patterns.spherical(P, N, radius=RADIUS, rng=rng).astype(np.float64)
     images = digits()
-    return images[rng.choice(images.shape[0], size=K, replace=False)]
+    return images[rng.choice(images.shape[0], size=P, replace=False)]
 
 
-def sample(family, cue, beta, K, *, queries, bound_queries, rng):
+def sample(family, cue, beta, P, *, queries, bound_queries, rng):
     """One set of stored patterns; one update and the fixed point from each query."""
-    X = stored(family, K, rng)
-    q = min(queries, K)
-    target = rng.choice(K, size=q, replace=False)
-    x = X[target]
+    xi = stored(family, P, rng)
+    q = min(queries, P)
+    target = rng.choice(P, size=q, replace=False)
+    x = xi[target]
     if cue == "noise":
-        direction = patterns.spherical(q, D, radius=NOISE * RADIUS, rng=rng)
-        xi = x + direction.astype(np.float64)
+        direction = patterns.spherical(q, N, radius=NOISE * RADIUS, rng=rng)
+        s = x + direction.astype(np.float64)
     else:
-        xi = patterns.occlude(x, 0.5)
-    net = ModernHopfield(beta=beta).store(X)
-    M = net.M
-    one_step = np.linalg.norm(net.update(xi) - x, axis=1)
-    r = net.recall(xi, max_iter=200, tol=1e-6)
+        s = patterns.occlude(x, 0.5)
+    net = ModernHopfield(beta=beta).store(xi)
+    M = net.max_norm
+    one_step = np.linalg.norm(net.update(s) - x, axis=1)
+    r = net.recall(s, max_iter=200, tol=1e-6)
     kind = net.fixed_point_kind(r.s)
     top = np.argmax(net.weights(r.s), axis=1)
     out = {
@@ -105,24 +107,24 @@ def sample(family, cue, beta, K, *, queries, bound_queries, rng):
         "global": np.mean(kind == "global"),
         "iterations": r.sweeps.mean(),
         "converged": r.converged.mean(),
-        "separated": np.mean(theory.well_separated(X, beta)[target]) if K > 1 else 1.0,
+        "separated": np.mean(theory.well_separated(xi, beta)[target]) if P > 1 else 1.0,
         "bound": np.nan,
         "bound_holds": np.nan,
     }
-    if cue == "noise" and K > 1:
+    if cue == "noise" and P > 1:
         b = min(bound_queries, q)
-        bound = np.minimum(theory.retrieval_error_bound(X, xi[:b], beta, target[:b]), 2 * M)
+        bound = np.minimum(theory.retrieval_error_bound(xi, s[:b], beta, target[:b]), 2 * M)
         out["bound"] = np.mean(bound) / M
         out["bound_holds"] = np.mean(one_step[:b] <= bound)
     return out
 
 
 def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **overrides):
-    """Run the Monte Carlo over (family, cue, beta, K) and add Theorem 3's capacity."""
+    """Run the Monte Carlo over (family, cue, beta, P) and add Theorem 3's capacity."""
     cfg = {**(QUICK if quick else FULL), **overrides}
     ds = mc.run(
         sample,
-        {key: list(cfg[key]) for key in ("family", "cue", "beta", "K")},
+        {key: list(cfg[key]) for key in ("family", "cue", "beta", "P")},
         samples=cfg["samples"],
         seed=seed,
         params={"queries": cfg["queries"], "bound_queries": cfg["bound_queries"]},
@@ -132,26 +134,39 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
         attrs={
             "experiment": "modern_retrieval",
             "model": "ModernHopfield, softmax, dot product",
-            "d": D,
-            "M": RADIUS,
+            "N": N,
+            "max_norm": RADIUS,
             "noise": NOISE,
         },
     )
-    for name, text in (
-        ("error_one_step", "||f(xi) - x|| / M after one update (mean over queries)"),
-        ("error_fixed", "||xi* - x|| / M at the fixed point (mean over queries)"),
-        ("retrieved", "fraction of fixed points that are the target pattern alone"),
-        ("single", "fraction of fixed points near a single pattern"),
-        ("metastable", "fraction of fixed points averaging a few patterns"),
-        ("global", "fraction of fixed points averaging over more than K/2 patterns"),
-        ("iterations", "updates to convergence (mean over queries)"),
-        ("converged", "fraction of queries that converged"),
-        ("separated", "fraction of targets meeting the well-separation condition (Lemma A7)"),
-        ("bound", "Ramsauer's bound 2 eps M / M, capped at 2 (noise cues; NaN: half cues)"),
-        ("bound_holds", "fraction of queries whose one-step error is within the bound"),
-    ):
-        ds[name].attrs["long_name"] = text
+    _describe(ds)
     return add_theory(ds)
+
+
+LONG_NAMES = {
+    "error_one_step": "||f(s) - xi^mu|| / max_norm after one update (mean over queries)",
+    "error_fixed": "||s* - xi^mu|| / max_norm at the fixed point (mean over queries)",
+    "retrieved": "fraction of fixed points that are the target pattern alone",
+    "single": "fraction of fixed points near a single pattern",
+    "metastable": "fraction of fixed points averaging a few patterns",
+    "global": "fraction of fixed points averaging over more than P/2 patterns",
+    "iterations": "updates to convergence (mean over queries)",
+    "converged": "fraction of queries that converged",
+    "separated": "fraction of targets meeting the well-separation condition (Lemma A7)",
+    "bound": "Ramsauer's bound 2 eps M / max_norm, capped at 2 (noise cues; NaN: half cues)",
+    "bound_holds": "fraction of queries whose one-step error is within the bound",
+    "P_theorem3": (
+        f"random patterns on the sphere stored with probability {1 - P_FAIL} (Theorem 3;"
+        " NaN: no guarantee)"
+    ),
+}
+"""The ``long_name`` of every variable of the Dataset."""
+
+
+def _describe(ds):
+    for name, text in LONG_NAMES.items():
+        if name in ds:
+            ds[name].attrs["long_name"] = text
 
 
 def add_theory(ds):
@@ -159,27 +174,24 @@ def add_theory(ds):
     capacity = []
     for beta in ds["beta"].values:
         try:
-            capacity.append(theory.storage_capacity(D, P_FAIL, float(beta), RADIUS))
+            capacity.append(theory.storage_capacity(N, P_FAIL, float(beta), RADIUS))
         except ValueError:  # the theorem guarantees nothing at this beta
             capacity.append(np.nan)
-    ds["K_theorem3"] = ("beta", capacity)
-    ds["K_theorem3"].attrs["long_name"] = (
-        f"random patterns on the sphere stored with probability {1 - P_FAIL} (Theorem 3;"
-        " NaN: no guarantee)"
-    )
+    ds["P_theorem3"] = ("beta", capacity)
+    _describe(ds)
     return ds
 
 
 def plot(ds):
-    """One-step error and bound vs beta; fixed-point error vs K; fixed-point kinds vs beta."""
+    """One-step error and bound vs beta; fixed-point error vs P; fixed-point kinds vs beta."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), layout="constrained")
-    K_mid = ds["K"].values[len(ds["K"]) // 2]
+    P_mid = ds["P"].values[len(ds["P"]) // 2]
     beta_ref = ds["beta"].values[np.argmin(np.abs(np.log(ds["beta"].values)))]
     colours = {"sphere": "C0", "digits": "C3"}
     for kind, colour in colours.items():
-        point = ds.sel(family=kind, cue="noise", K=K_mid)
+        point = ds.sel(family=kind, cue="noise", P=P_mid)
         errorbar(
             axes[0], point["error_one_step"], "beta", color=colour, label=f"{kind}: one update"
         )
@@ -191,13 +203,13 @@ def plot(ds):
             errorbar(
                 axes[1],
                 ds["error_fixed"].sel(family=kind, cue=cue, beta=beta_ref),
-                "K",
+                "P",
                 color=colour,
                 fmt=marker + "-",
                 mfc="none" if cue == "half" else colour,
                 label=f"{kind}, {cue} cue",
             )
-        point = ds.sel(family=kind, cue="half", K=K_mid)
+        point = ds.sel(family=kind, cue="half", P=P_mid)
         for name, style in (("single", "-"), ("metastable", "--"), ("global", ":")):
             axes[2].plot(
                 point["beta"],
@@ -213,20 +225,20 @@ def plot(ds):
     axes[0].axhline(np.finfo(np.float64).eps, color="grey", lw=0.8, ls=":")
     axes[0].set_ylim(1e-17, 5)
     axes[0].set_xlabel("beta")
-    axes[0].set_ylabel("||f(xi) - x|| / M (dotted: float64 epsilon)")
-    axes[0].set_title(f"one update from 0.1 M away, K = {K_mid}", fontsize=9)
+    axes[0].set_ylabel("||f(s) - xi^mu|| / max_norm (dotted: float64 epsilon)")
+    axes[0].set_title(f"one update from 0.1 max_norm away, P = {P_mid}", fontsize=9)
     axes[0].legend(fontsize=7)
     axes[1].set_xscale("log")
-    axes[1].set_xlabel("K stored patterns")
-    axes[1].set_ylabel("||xi* - x|| / M at the fixed point")
+    axes[1].set_xlabel("P stored patterns")
+    axes[1].set_ylabel("||s* - xi^mu|| / max_norm at the fixed point")
     axes[1].set_title(f"beta = {beta_ref:g}", fontsize=9)
     axes[1].legend(fontsize=7)
     axes[2].set_xscale("log")
     axes[2].set_xlabel("beta")
     axes[2].set_ylabel("fraction of fixed points")
-    axes[2].set_title(f"half-masked cues, K = {K_mid}", fontsize=9)
+    axes[2].set_title(f"half-masked cues, P = {P_mid}", fontsize=9)
     axes[2].legend(fontsize=7)
-    fig.suptitle("Modern Hopfield network (d = 64): retrieval beside Ramsauer et al.'s bound")
+    fig.suptitle("Modern Hopfield network (N = 64): retrieval beside Ramsauer et al.'s bound")
     return fig
 
 
@@ -242,7 +254,7 @@ def summary(ds):
             error = p["error_fixed"].mean("sample").values
             retrieved = p["retrieved"].mean("sample").values
             cells = ", ".join(
-                f"K={K}: {e:.3f}/{r:.2f}" for K, e, r in zip(ds["K"].values, error, retrieved)
+                f"P={P}: {e:.3f}/{r:.2f}" for P, e, r in zip(ds["P"].values, error, retrieved)
             )
             lines.append(f"{kind:6s} {cue:5s} beta={beta_ref:g} error/retrieved: {cells}")
     return "\n".join(lines)

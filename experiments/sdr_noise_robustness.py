@@ -1,7 +1,7 @@
 """False negatives of a dendritic segment against noise, for several NMDA thresholds.
 
-A segment holds s = 30 synapses onto cells of a pattern of a = 128 active cells. The
-input is the pattern with v of its active cells replaced by random others (noise v / a);
+A segment holds 30 synapses onto cells of a pattern of w = 128 active cells. The
+input is the pattern with v of its active cells replaced by random others (noise v / w);
 the segment misses it when fewer than theta of its synapses stay active. The miss rate
 is a hypergeometric tail (``theory.dendritic.segment_false_negative``, Ahmad & Hawkins,
 arXiv:1601.00720, robustness to noise): with theta = 8 the segment still recognises
@@ -10,7 +10,7 @@ positives at the price of robustness, which the false positive rate of the same
 segments on the other patterns' cues shows (``fp``, Eq. (1) of Hawkins & Ahmad, Front.
 Neural Circuits 10:23, 2016). This is the noise figure of Ahmad & Hawkins (2016).
 
-Monte Carlo: ``stored`` patterns of a random cells out of n per sample, one segment
+Monte Carlo: ``stored`` patterns of w random cells out of N per sample, one segment
 each; every pattern is probed by a noisy copy. A false negative is a cue its own
 segment misses; a false positive is a cue that fires another pattern's segment
 (pairs mu < nu, so that the counts are binomial). Rates carry Clopper-Pearson
@@ -21,19 +21,21 @@ import numpy as np
 
 from experiments import _sdr
 
+NOISE = "fraction of the active cells replaced, v / w"
+
 QUICK = dict(
-    n=2048,
-    a=128,
-    s=30,
+    N=2048,
+    w=128,
+    synapses=30,
     theta=(8, 12, 16),
     v=(13, 26, 38, 51, 64, 77, 90),
     stored=200,
     samples=5,
 )
 FULL = dict(
-    n=2048,
-    a=128,
-    s=30,
+    N=2048,
+    w=128,
+    synapses=30,
     theta=(8, 12, 16),
     v=(6, 13, 19, 26, 32, 38, 45, 51, 58, 64, 70, 77, 83, 90, 96, 102),
     stored=1000,
@@ -49,8 +51,8 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
         cfg, theta, "sdr_noise_robustness",
         seed=seed, executor=executor, store=store, progress=progress,
     )  # fmt: skip
-    ds = ds.assign_coords(noise=("v", ds["v"].values / cfg["a"]))
-    ds["noise"].attrs["long_name"] = "fraction of the active cells replaced, v / a"
+    ds = ds.assign_coords(noise=("v", ds["v"].values / cfg["w"]))
+    ds["noise"].attrs["long_name"] = NOISE
     return ds
 
 
@@ -67,10 +69,10 @@ def plot(ds):
         _sdr.plot_rate(ax, point, "fn", "noise", color=colour, label=f"theta = {theta}")
     _sdr.floor_note(ax, int(ds["fn_trials"].sum("sample").min()))
     ax.set_yscale("log")
-    ax.set_xlabel("noise: fraction v / a of the active cells replaced")
+    ax.set_xlabel("noise: fraction v / w of the active cells replaced")
     ax.set_ylabel("probability of a false negative")
     ax.set_title(
-        f"segment of s = {ds.attrs['s']} synapses on a pattern of a = {ds.attrs['a']}",
+        f"segment of {ds.attrs['synapses']} synapses on a pattern of w = {ds.attrs['w']}",
         fontsize=9,
     )
     ax.legend(fontsize=7)
@@ -93,7 +95,7 @@ def plot(ds):
     _sdr.floor_note(right, trials)
     right.set_yscale("log")
     right.set_xlabel("theta")
-    right.set_ylabel(f"probability of a false positive (n = {ds.attrs['n']})")
+    right.set_ylabel(f"probability of a false positive (N = {ds.attrs['N']})")
     right.set_title("the price of a low threshold", fontsize=9)
     right.legend(fontsize=7)
     return fig

@@ -7,16 +7,17 @@ robustness to noise); their sum has a minimum at an intermediate theta.
 
 Two parts, on one theta axis:
 
-- Monte Carlo at one population where every rate can be measured (n = 500, a = 50, a
-  segment of s = 20 synapses, v cells of each pattern replaced): false positives,
+- Monte Carlo at one population where every rate can be measured (N = 500, w = 50, a
+  segment of 20 synapses, v cells of each pattern replaced): false positives,
   false negatives and their sum against theta, with ``theory.dendritic`` beside, and
   the threshold where the sum is least, simulated and predicted.
 - The optimal-threshold figure of Ahmad & Hawkins (2016): the median false positive
-  rate over their grid of populations (n = 1000 ... 17000, a / n = 0.5 ... 3 %,
-  s = 20 ... 50; the grid of the authors' script), falling by ten orders of magnitude
-  from theta = 3 to 12; and, with a fraction of each pattern's cells replaced by noise,
-  the median of false positives plus false negatives over the grid points where the
-  segment fits in its pattern (s <= a), whose minimum is the typical optimal threshold
+  rate over their grid of populations (N = 1000 ... 17000, w / N = 0.5 ... 3 %,
+  20 ... 50 synapses; the grid of the authors' script), falling by ten orders of
+  magnitude from theta = 3 to 12; and, with a fraction of each pattern's cells replaced
+  by noise, the median of false positives plus false negatives over the grid points
+  where the segment fits in its pattern (synapses <= w), whose minimum is the typical
+  optimal threshold
   (``theory.dendritic.threshold_scan``).
 
 Monte Carlo: per sample ``stored`` patterns, one segment each, probed by noisy copies
@@ -31,19 +32,21 @@ import numpy as np
 from experiments import _sdr
 from theory import dendritic
 
-QUICK = dict(n=500, a=50, s=20, v=(15, 20, 25), stored=200, samples=5, noise=(0.1, 0.3))
-FULL = dict(n=500, a=50, s=20, v=(15, 20, 25), stored=1000, samples=40, noise=(0.1, 0.2, 0.3))
+QUICK = dict(N=500, w=50, synapses=20, v=(15, 20, 25), stored=200, samples=5, noise=(0.1, 0.3))
+FULL = dict(
+    N=500, w=50, synapses=20, v=(15, 20, 25), stored=1000, samples=40, noise=(0.1, 0.2, 0.3)
+)
 
 # The grid of the optimal-threshold figure (the authors' compute_optimal_threshold.py).
 GRID_N = np.arange(1000, 21000, 4000)
 GRID_SPARSITY = np.array([0.005, 0.01, 0.015, 0.02, 0.025, 0.03])
-GRID_S = np.arange(20, 51, 5)
+GRID_SYNAPSES = np.arange(20, 51, 5)
 
 
 def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **overrides):
     """Monte Carlo over the noise v (every theta at once), the theory, and the scan."""
     cfg = {**(QUICK if quick else FULL), **overrides}
-    theta = np.arange(1, cfg["s"] + 1)
+    theta = np.arange(1, cfg["synapses"] + 1)
     ds = _sdr.recognition_dataset(
         cfg, theta, "sdr_optimal_threshold",
         seed=seed, executor=executor, store=store, progress=progress,
@@ -72,20 +75,22 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
 
 def add_scan(ds, noise):
     """The median false positive rate over the figure's grid, and the median error at
-    each noise fraction over the grid points with s <= a; their minimising thetas."""
+    each noise fraction over the grid points with synapses <= w; their minimising
+    thetas."""
     theta = ds["theta"].values
-    n, sparsity, s = (x.ravel() for x in np.meshgrid(GRID_N, GRID_SPARSITY, GRID_S))
-    a = np.rint(sparsity * n).astype(int)
-    fp = dendritic.segment_false_positive(n[:, None], a[:, None], s[:, None], theta)
+    grid = np.meshgrid(GRID_N, GRID_SPARSITY, GRID_SYNAPSES)
+    N, sparsity, synapses = (x.ravel() for x in grid)
+    w = np.rint(sparsity * N).astype(int)
+    fp = dendritic.segment_false_positive(N[:, None], w[:, None], synapses[:, None], theta)
     ds["scan_fp_median"] = ("theta", np.median(fp, axis=0))
     ds["scan_fp_median"].attrs["long_name"] = (
-        f"median P_FP over the grid of Ahmad & Hawkins 2016 ({n.size} populations)"
+        f"median P_FP over the grid of Ahmad & Hawkins 2016 ({N.size} populations)"
     )
-    fits = s <= a
+    fits = synapses <= w
     error, best = [], []
     for f in noise:
         scan = dendritic.threshold_scan(
-            n[fits], a[fits], s[fits], np.rint(f * a[fits]).astype(int), theta=theta
+            N[fits], w[fits], synapses[fits], np.rint(f * w[fits]).astype(int), theta=theta
         )
         error.append(scan.summary)
         best.append(scan.theta_opt)
@@ -93,7 +98,7 @@ def add_scan(ds, noise):
     ds["noise"].attrs["long_name"] = "fraction of each pattern's active cells replaced"
     ds["scan_error_median"] = (("noise", "theta"), np.array(error))
     ds["scan_error_median"].attrs["long_name"] = (
-        f"median P_FP + P_FN over the grid points with s <= a ({int(fits.sum())})"
+        f"median P_FP + P_FN over the grid points with synapses <= w ({int(fits.sum())})"
     )
     ds["scan_theta_opt"] = ("noise", np.array(best))
     ds["scan_theta_opt"].attrs["long_name"] = "theta minimising scan_error_median"
@@ -123,7 +128,7 @@ def plot(ds):
     ax.set_xlabel("NMDA threshold theta")
     ax.set_ylabel("probability of an error")
     ax.set_title(
-        f"n = {ds.attrs['n']}, a = {ds.attrs['a']}, s = {ds.attrs['s']}; "
+        f"N = {ds.attrs['N']}, w = {ds.attrs['w']}, {ds.attrs['synapses']} synapses; "
         "stars: optimal theta (theory)",
         fontsize=9,
     )

@@ -1,7 +1,7 @@
 """Sparsey: recognition of stored items and familiarity of stored vs novel items as the
 number stored grows, beside the crosstalk theory.
 
-A macrocolumn (Q = 24 CMs of K = 8 cells, N = 1000 input bits) learns P random SDRs of
+A macrocolumn (Q = 24 CMs of 8 cells, N = 1000 input bits) stores P random SDRs of
 w = 20 active bits, one trial each, and recognises them (the CSA in recognition mode).
 A stored item's own cells have learned all its bits (V = 1, G = 1); recognition fails
 in a CM when a competitor has learned all of them too, by chance, from the union of the
@@ -28,18 +28,18 @@ FULL = dict(
     samples=8,
     cues=200,
 )
-N, W, Q, K = 1000, 20, 24, 8
+N, ACTIVE, Q, CELLS = 1000, 20, 24, 8  # input bits, active bits w, CMs, cells per CM
 
 
 def sample(G_minus, P, *, cues, rng):
-    """One MAC learns P random SDRs, then recognises ``cues`` of them and as many novel
+    """One MAC stores P random SDRs, then recognises ``cues`` of them and as many novel
     ones."""
-    xi = patterns.sdr(P, N, W, rng=rng)
-    mac = Sparsey(N, Q=Q, K=K, transform=Transform(G_minus=G_minus)).learn(xi, rng=rng)
+    xi = patterns.sdr(P, N, ACTIVE, rng=rng)
+    mac = Sparsey(N, Q=Q, cells=CELLS, transform=Transform(G_minus=G_minus)).store(xi, rng=rng)
     k = min(cues, P)
     stored = mac.recall(xi[:k])
     overlap = stored.m[np.arange(k), np.arange(k)]
-    novel = mac.recall(patterns.sdr(cues, N, W, rng=rng))
+    novel = mac.recall(patterns.sdr(cues, N, ACTIVE, rng=rng))
     return {
         "exact": np.mean(overlap == Q),
         "overlap": overlap.mean() / Q,
@@ -61,21 +61,21 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
         executor=executor,
         store=store,
         progress=progress,
-        attrs={"experiment": "sparsey_capacity", "N": N, "w": W, "Q": Q, "K": K},
+        attrs={"experiment": "sparsey_capacity", "N": N, "w": ACTIVE, "Q": Q, "cells": CELLS},
     )
     ds["exact"].attrs["long_name"] = "fraction of stored items whose whole code comes back"
     ds["overlap"].attrs["long_name"] = "recalled code overlap with the stored code / Q"
     ds["G_stored"].attrs["long_name"] = "familiarity G of stored items"
     ds["G_novel"].attrs["long_name"] = "familiarity G of novel random inputs"
     ds["saturation"].attrs["long_name"] = "fraction of weights set to 1"
-    recognition = [theory.recognition(N, W, int(P), Q, K) for P in ds["P"].values]
+    recognition = [theory.recognition(N, ACTIVE, int(P), Q, CELLS) for P in ds["P"].values]
     ds["exact_theory"] = ("P", np.array([r.exact for r in recognition]))
     ds["overlap_theory"] = ("P", np.array([r.cm_correct for r in recognition]))
-    familiar = [theory.novel_familiarity(N, W, int(P), Q, K) for P in ds["P"].values]
+    familiar = [theory.novel_familiarity(N, ACTIVE, int(P), Q, CELLS) for P in ds["P"].values]
     ds["G_novel_theory"] = ("P", np.array([f.mean for f in familiar]))
     for name in ("exact_theory", "overlap_theory", "G_novel_theory"):
         ds[name].attrs["long_name"] = "theory.sparsey, uniform random codes"
-    ds["capacity_theory"] = theory.capacity(N, W, Q, K)
+    ds["capacity_theory"] = theory.capacity(N, ACTIVE, Q, CELLS)
     ds["capacity_theory"].attrs["long_name"] = "largest P with exact recall >= 1/2 (theory)"
     return ds
 
@@ -93,18 +93,20 @@ def plot(ds):
         errorbar(axes[1], point["G_novel"], "P", color=colour, fmt="o-", label=f"novel, {label}")
         errorbar(axes[1], point["G_stored"], "P", color=colour, fmt="s", mfc="none")
     dense = np.unique(np.linspace(P.min(), P.max(), 80).astype(int))
-    exact = [theory.recognition(N, W, int(p), Q, K).exact for p in dense]
+    exact = [theory.recognition(N, ACTIVE, int(p), Q, CELLS).exact for p in dense]
     axes[0].plot(dense, exact, "k-", lw=1, label="theory (uniform codes)")
     axes[0].axvline(float(ds["capacity_theory"]), color="k", ls=":", lw=1, label="capacity")
     axes[0].set_ylabel("fraction of stored items recalled exactly")
-    G_novel = [theory.novel_familiarity(N, W, int(p), Q, K).mean for p in dense]
+    G_novel = [theory.novel_familiarity(N, ACTIVE, int(p), Q, CELLS).mean for p in dense]
     axes[1].plot(dense, G_novel, "k-", lw=1, label="theory, novel input")
     axes[1].axhline(1.0, color="k", ls="--", lw=1, label="stored items (squares): G = 1")
     axes[1].set_ylabel("familiarity G")
     for ax in axes:
         ax.set_xlabel("P, items stored")
         ax.legend(fontsize=8)
-    fig.suptitle(f"Sparsey MAC, Q = {ds.attrs['Q']}, K = {ds.attrs['K']}, N = {N}, w = {W}")
+    fig.suptitle(
+        f"Sparsey MAC, Q = {ds.attrs['Q']}, cells = {ds.attrs['cells']}, N = {N}, w = {ACTIVE}"
+    )
     return fig
 
 

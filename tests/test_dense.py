@@ -1,8 +1,10 @@
 """Dense associative memories and the p-spin Hebbian model: kernels against brute force,
 dynamics against replica and signal-to-noise theory."""
 
+import dataclasses
 import itertools
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -10,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+import assoc
 from assoc import Hopfield, patterns
 from assoc.models import DenseHopfield, PSpinHopfield, _base
 from assoc.models.dense import _elementary_times_factorial
@@ -61,16 +64,16 @@ MODELS = [
 @given(
     which=st.integers(0, len(MODELS) - 1),
     N=st.integers(4, 9),
-    K=st.integers(1, 9),
+    P=st.integers(1, 9),
     sweeps=st.integers(0, 3),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_kept_overlap_fields_equal_energy_differences_from_scratch(which, N, K, sweeps, seed):
+def test_kept_overlap_fields_equal_energy_differences_from_scratch(which, N, P, sweeps, seed):
     # After sweeps that keep the overlaps M = xi s incrementally, M is exact and every
     # field equals half the energy difference of the flip, both energies from scratch.
     rng = np.random.default_rng(seed)
     model = MODELS[which](N)
-    xi = patterns.random_spins(K, N, rng=rng)
+    xi = patterns.random_spins(P, N, rng=rng)
     model.store(xi)
     engine = model._engine
     s = patterns.random_spins(2, N, rng=rng)
@@ -94,13 +97,13 @@ def test_kept_overlap_fields_equal_energy_differences_from_scratch(which, N, K, 
 
 
 @settings(max_examples=25, deadline=None)
-@given(N=st.integers(700, 1500), K=st.integers(1, 12), seed=st.integers(0, 2**32 - 1))
-def test_exponential_fields_at_large_arguments_are_finite_and_exact(N, K, seed):
+@given(N=st.integers(700, 1500), P=st.integers(1, 12), seed=st.integers(0, 2**32 - 1))
+def test_exponential_fields_at_large_arguments_are_finite_and_exact(N, P, seed):
     # exp(N) overflows float64 beyond N = 709; near a stored pattern the fields are
     # exp(N)-sized. Shifted by the largest overlap they stay finite and equal the energy
     # difference from scratch (taken with the same shift).
     rng = np.random.default_rng(seed)
-    xi = patterns.random_spins(K, N, rng=rng)
+    xi = patterns.random_spins(P, N, rng=rng)
     s = patterns.flip(xi[:1], 0.01, rng=rng)
     model = DenseHopfield(N, F="exponential").store(xi)
     h = model.field(s)
@@ -174,7 +177,7 @@ def test_two_body_models_are_the_hopfield_network():
     ids=["power", "rectified", "exponential", "p-spin"],
 )
 def test_glauber_samples_the_boltzmann_distribution(model, boltzmann_pvalue):
-    # N = 7 spins, K = 3 patterns: final states of B independent chains against exact
+    # N = 7 spins, P = 3 patterns: final states of B independent chains against exact
     # enumeration of p(s) ~ exp(-E(s) / T); chi-square at significance 1e-3.
     rng = np.random.default_rng(11)
     N, B = 7, 20_000
@@ -189,7 +192,7 @@ def test_glauber_samples_the_boltzmann_distribution(model, boltzmann_pvalue):
 def test_p3_overlap_matches_replica_symmetric_theory_below_alpha_c():
     # p = 3, T = 0, alpha = 0.08 (alpha_c = 0.1261): RS m(alpha) = 0.98464 (Gardner,
     # J. Phys. A 20, 3453 (1987), computed by theory.dense.rs_retrieval). Zero-T dynamics
-    # from 10 stored patterns in each of 12 networks of N = 200 spins (K = 3200).
+    # from 10 stored patterns in each of 12 networks of N = 200 spins (P = 3200).
     # Tolerance: 4 standard errors over networks plus a finite-size allowance of 0.005
     # (a fixed point near a pattern differs from the N -> inf overlap by the O(N^-1/2)
     # fluctuations of its few unstable spins; 0.005 is one spin in 200).
@@ -218,54 +221,54 @@ def test_p3_one_step_error_and_the_map_to_the_full_power_load():
     # At a stored pattern the field of the distinct-index model is N^-2 times
     # C(N-1, 2) + sum_{mu >= 2} a_mu e_2(x_mu), a_mu = +-1, x_mu a sum of N - 1 random
     # signs; elementary symmetric polynomials of independent signs are orthonormal up to
-    # E[e_2^2] = C(N-1, 2), so P_err = Phi(-sqrt(C(N-1, 2) / (K - 1))) with the crosstalk
+    # E[e_2^2] = C(N-1, 2), so P_err = Phi(-sqrt(C(N-1, 2) / (P - 1))) with the crosstalk
     # taken Gaussian. theory.dense maps the load onto F = x^3 at alpha_F = 2 alpha / 3
     # (same signal-to-noise ratio at leading order in 1/N): its P_err there agrees to
-    # O(1/N). 40 pattern sets of K = 4000 at N = 100, 4000 spins: 4 binomial standard
+    # O(1/N). 40 pattern sets of P = 4000 at N = 100, 4000 spins: 4 binomial standard
     # errors.
-    N, K, sets = 100, 4000, 40
+    N, P, sets = 100, 4000, 40
     rng = np.random.default_rng(9)
     flips = 0
     for _ in range(sets):
-        xi = patterns.random_spins(K, N, rng=rng)
+        xi = patterns.random_spins(P, N, rng=rng)
         flips += np.count_nonzero(xi[0] * PSpinHopfield(N, 3).store(xi).field(xi[0]) < 0)
     measured = flips / (sets * N)
-    p = stats.norm.cdf(-np.sqrt(math.comb(N - 1, 2) / (K - 1)))
+    p = stats.norm.cdf(-np.sqrt(math.comb(N - 1, 2) / (P - 1)))
     assert abs(measured - p) < 4 * np.sqrt(p * (1 - p) / (sets * N))
-    K_full = round(theory.alpha_to_full_power(K / N**2, 3) * N**2)
-    assert abs(theory.one_step_error(N, K_full, 3) - p) < 3 / N
+    P_full = round(theory.alpha_to_full_power(P / N**2, 3) * N**2)
+    assert abs(theory.one_step_error(N, P_full, 3) - p) < 3 / N
 
 
 @pytest.mark.parametrize(
-    ("n", "N", "K", "sets"),
-    # N and K of the parities that make every field nonzero (no ties; theory.dense),
-    # K where the one-step error is about 10 %
+    ("n", "N", "P", "sets"),
+    # N and P of the parities that make every field nonzero (no ties; theory.dense),
+    # P where the one-step error is about 10 %
     [(2, 100, 61, 150), (3, 51, 529, 250), (4, 30, 1097, 300)],
 )
-def test_one_step_error_matches_signal_to_noise_theory(n, N, K, sets):
+def test_one_step_error_matches_signal_to_noise_theory(n, N, P, sets):
     # Krotov & Hopfield (arXiv:1606.01164, Sec. 2): started at a stored pattern, each spin
-    # flips in one update with P_err = Phi(-signal / noise), the crosstalk of the K - 1
+    # flips in one update with P_err = Phi(-signal / noise), the crosstalk of the P - 1
     # other patterns Gaussian with the exact finite-N variance (theory.dense). Measured on
     # the N spins of pattern 0 in `sets` independent sets of patterns; the crosstalks on
     # different spins are uncorrelated, so the count is binomial. Tolerance: 4 binomial
-    # standard errors (the Gaussian approximation of a sum of K - 1 symmetric terms is
-    # off by O(1/K) in the tail, far below that).
+    # standard errors (the Gaussian approximation of a sum of P - 1 symmetric terms is
+    # off by O(1/P) in the tail, far below that).
     rng = np.random.default_rng(n)
     flips = 0
     for _ in range(sets):
-        xi = patterns.random_spins(K, N, rng=rng)
+        xi = patterns.random_spins(P, N, rng=rng)
         h = DenseHopfield(N, n=n).store(xi).field(xi[0])
         assert np.all(h != 0)
         flips += np.count_nonzero(xi[0] * h < 0)
     trials = sets * N
-    p = theory.one_step_error(N, K, n)
+    p = theory.one_step_error(N, P, n)
     assert 0.05 < p < 0.2
     assert abs(flips / trials - p) < 4 * np.sqrt(p * (1 - p) / trials)
 
 
-def test_far_more_patterns_than_spins_in_memory_of_order_K_N():
-    # N = 100, n = 4: K = 2000 = 20 N patterns are retrieved from 10 % noise (K_c RS =
-    # 0.0132 N^3 = 13 200, theory.dense), and K = 20 000 runs in O(K N) memory.
+def test_far_more_patterns_than_spins_in_memory_of_order_P_N():
+    # N = 100, n = 4: P = 2000 = 20 N patterns are retrieved from 10 % noise (P_c RS =
+    # 0.0132 N^3 = 13 200, theory.dense), and P = 20 000 runs in O(P N) memory.
     xi = patterns.random_spins(20_000, 100, rng=0)
     small = DenseHopfield(100, n=4).store(xi[:2000])
     r = small.recall(patterns.flip(xi[:8], 0.1, rng=1), rng=2)
@@ -277,9 +280,9 @@ def test_far_more_patterns_than_spins_in_memory_of_order_K_N():
 
 
 def test_exponential_model_retrieves_from_heavy_noise():
-    # Demircigil et al. (J. Stat. Phys. 168, 288 (2017), Theorem 3): K = exp(alpha N)
+    # Demircigil et al. (J. Stat. Phys. 168, 288 (2017), Theorem 3): P = exp(alpha N)
     # patterns with alpha < I(1 - 2 rho) / 2 are retrieved from cues with a fraction rho
-    # flipped. N = 200, rho = 0.2: alpha_c = 0.0965, exp(alpha_c N) = 2.4e8; K = 500.
+    # flipped. N = 200, rho = 0.2: alpha_c = 0.0965, exp(alpha_c N) = 2.4e8; P = 500.
     assert np.log(500) / 200 < theory.exponential_alpha_c(0.2)
     xi = patterns.random_spins(500, 200, rng=0)
     net = DenseHopfield(200, F="exponential").store(xi)
@@ -301,6 +304,162 @@ def test_recall_api_single_batch_and_seeds():
     assert PSpinHopfield(60, 3).store(xi).alpha == pytest.approx(300 / 3600)
 
 
+# ---------------------------------------------------------------------------------
+# The model contract: defaults, refused options, partial cues, traces, persistence
+
+
+def test_pspin_model_is_built_by_its_parent():
+    # PSpinHopfield used to set N, p and T itself and skip DenseHopfield.__init__: it had
+    # no F, no n, and nothing to save them from.
+    net = PSpinHopfield(10)
+    assert (net.N, net.p, net.T, net.F, net.n) == (10, 3, 0.0, "power", 3)
+    assert repr(net) == "PSpinHopfield(N=10; nothing stored)"
+    assert repr(PSpinHopfield(12, 4, T=0.1)) == "PSpinHopfield(N=12, p=4, T=0.1; nothing stored)"
+
+
+def test_power_defaults_to_three_and_the_exponential_has_none():
+    assert DenseHopfield(10).n == 3 and DenseHopfield(10, n=5).n == 5
+    assert DenseHopfield(10, F="rectified").n == 3
+    assert DenseHopfield(10, F="exponential").n is None
+    xi = patterns.random_spins(4, 10, rng=0)
+    assert repr(DenseHopfield(10).store(xi)) == "DenseHopfield(N=10, n=3; 4 patterns stored)"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        lambda: DenseHopfield(30, n=3),
+        lambda: DenseHopfield(30, F="rectified", n=4, T=50.0),
+        lambda: DenseHopfield(30, F="exponential"),
+        lambda: PSpinHopfield(30, 3),
+        lambda: PSpinHopfield(30, 4, T=0.02),
+    ],
+    ids=["power", "rectified-hot", "exponential", "p3", "p4-hot"],
+)
+def test_save_load_and_pickle_give_bit_identical_recalls(model, tmp_path):
+    net = model()
+    xi = patterns.random_spins(40, 30, rng=1)
+    net.store(xi)
+    cue = patterns.mask(patterns.flip(xi[:5], 0.2, rng=2), 0.2, rng=3)
+    options = {"sweeps": 4, "equilibrate": 2} if net.T > 0 else {}
+    want = net.recall(cue, rng=4, **options)
+    net.save(tmp_path / "net.npz")
+    for other in (assoc.load(tmp_path / "net.npz"), pickle.loads(pickle.dumps(net))):
+        assert type(other) is type(net) and repr(other) == repr(net)
+        assert other.recall(cue, rng=4, **options) == want
+        np.testing.assert_array_equal(other.xi, xi)
+    assert type(net).load(tmp_path / "net.npz").P == 40
+
+
+@pytest.mark.parametrize("model", [DenseHopfield(12), PSpinHopfield(12)], ids=["dense", "pspin"])
+def test_before_store_every_accessor_raises_the_same_error(model):
+    cue = np.ones(12, np.int8)
+    calls = [
+        lambda: model.P,
+        lambda: model.alpha,
+        lambda: model.exact,
+        lambda: model.field(cue),
+        lambda: model.energy(cue),
+        lambda: model.recall(cue),
+        lambda: model.field("not a state"),  # the stored check comes first
+        lambda: model.recall(cue, max_sweeps=-1),
+        lambda: model.save("never.npz"),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match=f"{type(model).__name__} has no stored patterns"):
+            call()
+
+
+def test_one_cue_is_row_zero_of_a_batch_of_one():
+    xi = patterns.random_spins(50, 40, rng=0)
+    for net in (DenseHopfield(40).store(xi), PSpinHopfield(40, T=0.05).store(xi)):
+        options = {"sweeps": 3} if net.T > 0 else {}
+        one = net.recall(xi[0], rng=5, trace=True, **options)
+        batch = net.recall(xi[:1], rng=5, trace=True, **options)
+        assert one == batch[0] and not one.batched and batch.batched
+
+
+def test_partial_cues_draw_their_unknown_bits_first():
+    # 0 entries of a cue are unknown bits, set to +-1 from rng before the dynamics: the
+    # known half of a pattern recalls it (n = 4, P = 200 = 2 N: far below capacity).
+    xi = patterns.random_spins(200, 100, rng=0)
+    net = DenseHopfield(100, n=4).store(xi)
+    cue = patterns.mask(xi[:6], 0.5, rng=1)
+    assert (cue == 0).sum() == 300
+    r = net.recall(cue, rng=2)
+    np.testing.assert_array_equal(np.diagonal(r.m), 1.0)
+    assert r == net.recall(cue, rng=2)
+    start = net.recall(cue, rng=2, max_sweeps=1, trace=True).m_trace[:, 0]
+    rng = np.random.default_rng(2)
+    filled = cue.copy()
+    filled[cue == 0] = 2 * rng.integers(0, 2, size=300, dtype=np.int8) - 1
+    np.testing.assert_allclose(start, patterns.overlap(xi, filled))
+
+
+def test_trace_records_every_sweep():
+    xi = patterns.random_spins(300, 50, rng=0)
+    cold = DenseHopfield(50, n=3).store(xi)
+    cue = patterns.flip(xi[:4], 0.3, rng=1)
+    r = cold.recall(cue, rng=2, trace=True)
+    L = int(r.sweeps.max())
+    assert r.m_trace.shape == (4, L + 1, 300) and r.energy_trace.shape == (4, L + 1)
+    np.testing.assert_allclose(r.m_trace[:, 0], patterns.overlap(xi, cue))
+    np.testing.assert_allclose(r.energy_trace[:, 0], cold.energy(cue))
+    np.testing.assert_allclose(r.m_trace[:, -1], r.m)
+    np.testing.assert_allclose(r.energy_trace[:, -1], r.energy)
+    # the trace does not change the dynamics
+    assert cold.recall(cue, rng=2) == untraced(r)
+    hot = PSpinHopfield(50, 3, T=0.1).store(xi[:100])
+    r = hot.recall(cue, rng=3, sweeps=5, equilibrate=2, trace=True)
+    assert r.m_trace.shape == (4, 8, 100) and r.energy_trace.shape == (4, 8)
+    np.testing.assert_allclose(r.energy_trace[:, -1], r.energy)
+    assert hot.recall(cue, rng=3, sweeps=5, equilibrate=2) == untraced(r)
+    assert cold.recall(cue, rng=2).m_trace is None
+
+
+def untraced(r):
+    """The result ``r`` with its traces left out."""
+    return dataclasses.replace(r, m_trace=None, energy_trace=None)
+
+
+ZERO_T_MODELS = [
+    lambda N: DenseHopfield(N, n=2),
+    lambda N: DenseHopfield(N, n=3),
+    lambda N: DenseHopfield(N, n=4),
+    lambda N: DenseHopfield(N, F="rectified", n=3),
+    lambda N: DenseHopfield(N, F="exponential"),
+    lambda N: PSpinHopfield(N, 2),
+    lambda N: PSpinHopfield(N, 3),
+    lambda N: PSpinHopfield(N, 4),
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    which=st.integers(0, len(ZERO_T_MODELS) - 1),
+    N=st.integers(4, 40),
+    P=st.integers(1, 60),
+    flipped=st.floats(0.0, 0.5),
+    masked=st.floats(0.0, 0.5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_traced_energy_never_increases_at_T0(which, N, P, flipped, masked, seed):
+    # Asynchronous T = 0 dynamics sets each spin along its field h_i = (E(s_i = -1) -
+    # E(s_i = +1)) / 2: every flip lowers E (Krotov & Hopfield; Demircigil et al.; for
+    # the exponential the reported -ln(-E) is increasing in E). The traced energy, one
+    # value per sweep, never increases; the last row is the final energy.
+    rng = np.random.default_rng(seed)
+    net = ZERO_T_MODELS[which](N)
+    xi = patterns.random_spins(P, N, rng=rng)
+    net.store(xi)
+    cue = patterns.mask(patterns.flip(xi[: min(P, 3)], flipped, rng=rng), masked, rng=rng)
+    r = net.recall(cue, rng=rng, trace=True)
+    E = r.energy_trace
+    assert np.all(np.diff(E, axis=1) <= 1e-12 * (1 + np.abs(E[:, :-1])))
+    np.testing.assert_array_equal(E[:, -1], r.energy)
+    assert r.converged.all()
+
+
 BAD = [
     (lambda: DenseHopfield(1), ValueError, "N must be in"),
     (lambda: DenseHopfield(10, F="cubic"), ValueError, "F must be one of"),
@@ -308,7 +467,35 @@ BAD = [
     (lambda: DenseHopfield(10, n=2.0), TypeError, "n must be an integer"),
     (lambda: DenseHopfield(10, T=-1.0), ValueError, "T must be in"),
     (lambda: PSpinHopfield(10, p=1), ValueError, "p must be in"),
-    (lambda: DenseHopfield(10).recall(np.ones(10, np.int8)), ValueError, "no patterns stored"),
+    (lambda: DenseHopfield(10).recall(np.ones(10, np.int8)), ValueError, "has no stored patterns"),
+    (lambda: DenseHopfield(10, F="exponential", n=3), ValueError, "n does not apply"),
+    (
+        lambda: (
+            DenseHopfield(10, n=None)
+            .store(np.ones((3, 10), np.int8))
+            .recall(np.ones(10, np.int8), sweeps=5)
+        ),
+        ValueError,
+        "sweeps does not apply",
+    ),
+    (
+        lambda: (
+            DenseHopfield(10, T=1.0)
+            .store(np.ones((3, 10), np.int8))
+            .recall(np.ones(10, np.int8), sweeps=5, max_sweeps=5)
+        ),
+        ValueError,
+        "max_sweeps does not apply",
+    ),
+    (
+        lambda: (
+            PSpinHopfield(10, T=1.0)
+            .store(np.ones((3, 10), np.int8))
+            .recall(np.ones(10, np.int8), sweeps=5, trace=1)
+        ),
+        TypeError,
+        "trace must be True or False",
+    ),
     (
         lambda: DenseHopfield(10).store(np.ones((3, 10), np.int64)),
         TypeError,
@@ -320,7 +507,7 @@ BAD = [
         "xi must be an array with last axis N = 10",
     ),
     (
-        lambda: DenseHopfield(10).store(np.ones((3, 10), np.int8)).recall(np.zeros(10, np.int8)),
+        lambda: DenseHopfield(10).store(np.ones((3, 10), np.int8)).recall(np.full(10, 2, np.int8)),
         ValueError,
         "cue must be an array with entries in",
     ),
@@ -363,14 +550,14 @@ def test_p3_overlap_matches_rs_at_N_400(alpha, m_rs):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("n", "N", "K"), [(3, 101, 2001), (5, 21, 1421), (4, 50, 4001)])
-def test_one_step_error_with_many_pattern_sets(n, N, K):
+@pytest.mark.parametrize(("n", "N", "P"), [(3, 101, 2001), (5, 21, 1421), (4, 50, 4001)])
+def test_one_step_error_with_many_pattern_sets(n, N, P):
     # The signal-to-noise law of the default suite, to 4 binomial standard errors of
     # 1500 pattern sets (the tolerance shrinks to about 0.003).
     rng = np.random.default_rng(n * 100 + N)
     flips, sets = 0, 1500
     for _ in range(sets):
-        xi = patterns.random_spins(K, N, rng=rng)
+        xi = patterns.random_spins(P, N, rng=rng)
         flips += np.count_nonzero(xi[0] * DenseHopfield(N, n=n).store(xi).field(xi[0]) < 0)
-    p = theory.one_step_error(N, K, n)
+    p = theory.one_step_error(N, P, n)
     assert abs(flips / (sets * N) - p) < 4 * np.sqrt(p * (1 - p) / (sets * N))

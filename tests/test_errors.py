@@ -20,7 +20,7 @@ from theory import sparsey as theory_sparsey
 xi = patterns.random_spins(5, 20, rng=0)
 F1, F2 = patches((8, 8), 4, 2), np.arange(9)[None]
 VARIANT = theory_sparsey.VARIANTS["2014"]
-X = patterns.spherical(5, 8, radius=10.0, rng=0)
+xi_sphere = patterns.spherical(5, 8, radius=10.0, rng=0)
 net = Hopfield(20).store(xi)
 
 BAD = [
@@ -49,13 +49,13 @@ BAD = [
     (lambda: Hopfield(10, T=-1.0), ValueError, "T must be in"),
     (lambda: Hopfield(10, rule="hebbian"), ValueError, "rule must be one of"),
     (lambda: Hopfield(10, rule="storkey", fields="overlaps"), ValueError, "fields must be"),
-    (lambda: Hopfield(10).recall(xi[0, :10]), ValueError, "no patterns stored"),
+    (lambda: Hopfield(10).recall(xi[0, :10]), ValueError, "has no stored patterns"),
     (lambda: Hopfield(10).store(xi), ValueError, "xi must be an array with last axis N = 10"),
     (lambda: Hopfield(20).store(xi[0]), ValueError, "xi must be an array with ndim"),
     (lambda: net.recall(xi[0, :10]), ValueError, "cue must be an array with last axis"),
     (lambda: net.recall(xi[0].astype(np.float32)), TypeError, "cue must be an array of dtype"),
     (
-        lambda: net.recall(np.zeros(20, np.int8)),
+        lambda: net.recall(np.full(20, 3, np.int8)),
         ValueError,
         "cue must be an array with entries in",
     ),
@@ -76,11 +76,26 @@ BAD = [
     (lambda: SparseyHierarchy(64, [F1], bands=[(100, None)]), ValueError, "bands[0][0] must"),
     (lambda: SparseyHierarchy(64, [F1[:0]]), ValueError, "fields[0] must be at least one"),
     (lambda: patches(8, 4, 2), ValueError, "shape must be a (height, width) pair"),
-    (lambda: theory_sparsey.stored_win_probability(np.nan, 8, **VARIANT), ValueError, "v must"),
+    (
+        lambda: theory_sparsey.stored_win_probability(np.nan, 8, **VARIANT),
+        ValueError,
+        "similarity must",
+    ),
     (lambda: theory_sparsey.expansivity(0.5, **(VARIANT | {"G_minus": 1.0})), ValueError, "G_"),
-    (lambda: ModernHopfield(beta=1e307).store(X).update(X[0]), ValueError, "beta must be"),
+    (
+        lambda: ModernHopfield(beta=1e307).store(xi_sphere).update(xi_sphere[0]),
+        ValueError,
+        "beta must be",
+    ),
+    (lambda: DenseHopfield(20, F="exponential", n=3), ValueError, "n does not apply"),
+    (lambda: ModernHopfield(entmax_alpha=1.5), ValueError, "entmax_alpha does not apply"),
+    (
+        lambda: ModernHopfield(separation="entmax", entmax_alpha=2.5),
+        ValueError,
+        "entmax_alpha must be in [1.0, 2.0]",
+    ),
     (lambda: patterns.sdr_subsample(np.array([[3, 5, 3]]), 2), ValueError, "3 twice in row 0"),
-    (lambda: theory_multitask.learned_solutions(0.2, 0.0, 8, 10, 0.5), ValueError, "K must"),
+    (lambda: theory_multitask.learned_solutions(0.2, 0.0, 8, 10, 0.5), ValueError, "P must"),
 ]
 
 

@@ -24,20 +24,21 @@ def test_dense_capacity_dataset_has_documented_variables(dense):
     ds = dense
     for name in ("p_error", "stable", "m", "sweeps"):
         assert ds[name].dims == ("n", "load", "sample")
-    for name in ("K", "p_error_theory", "m_theory"):
+    for name in ("P", "p_error_theory", "m_theory"):
         assert ds[name].dims == ("n", "load")
-    for name in ("N", "K_c_rs", "alpha_c_rs", "slope", "slope_err", "slope_theory"):
+    for name in ("N", "P_c_rs", "alpha_c_rs", "slope", "slope_err", "slope_theory"):
         assert ds[name].dims == ("n",)
     assert ds["scaling_stable"].dims == ("n", "size", "factor", "scaling_sample")
-    for name in ("scaling_N", "K_half_theory", "K_c", "K_c_err", "K_max_theory"):
+    for name in ("scaling_N", "P_half_theory", "P_c", "P_c_err", "P_max_theory"):
         assert ds[name].dims == ("n", "size")
     assert list(ds["n"].values) == [2, 3, 4]
     assert ds.attrs["experiment"] == "dense_capacity" and ds.attrs["seed"] == 0
     # the RS overlap exists up to the spinodal only
     assert np.isnan(ds["m_theory"].where(ds["load"] > 1, drop=True)).all()
     assert np.isfinite(ds["m_theory"].where(ds["load"] <= 1, drop=True)).all()
-    # every K is odd (no ties at the chosen parities of N)
-    assert (ds["K"] % 2 == 1).all()
+    # every P is odd (no ties at the chosen parities of N)
+    assert (ds["P"] % 2 == 1).all()
+    assert all("long_name" in ds[name].attrs for name in ds.data_vars)
 
 
 def test_dense_capacity_plot_and_summary(dense):
@@ -52,7 +53,7 @@ def test_dense_one_step_error_follows_signal_to_noise(dense):
     # binomial one times a design effect, estimated by pooling the sample variances of
     # every such cell (about 30 degrees of freedom).
     p = dense["p_error_theory"]
-    trials = np.minimum(dense_capacity.QUICK["cues"], dense["K"]) * dense["N"]
+    trials = np.minimum(dense_capacity.QUICK["cues"], dense["P"]) * dense["N"]
     binomial = p * (1 - p) / trials
     where = p > 0.005
     assert where.sum() >= 10
@@ -64,8 +65,8 @@ def test_dense_one_step_error_follows_signal_to_noise(dense):
 
 
 def test_dense_capacity_grows_as_N_to_the_n_minus_1(dense):
-    # The measured slopes of ln K_c against ln N follow the signal-to-noise prediction
-    # over the same N (slope below n - 1 by the ln N of K ~ N^(n-1) / ln N): 4 standard
+    # The measured slopes of ln P_c against ln N follow the signal-to-noise prediction
+    # over the same N (slope below n - 1 by the ln N of P ~ N^(n-1) / ln N): 4 standard
     # errors plus 0.1 (the prediction treats the N spins of a pattern as independent).
     slope, err, want = dense["slope"], dense["slope_err"], dense["slope_theory"]
     assert (np.abs(slope - want) < 4 * err + 0.1).all()
@@ -74,7 +75,7 @@ def test_dense_capacity_grows_as_N_to_the_n_minus_1(dense):
 
 def test_modern_retrieval_dataset_has_documented_variables(modern):
     ds = modern
-    dims = ("family", "cue", "beta", "K", "sample")
+    dims = ("family", "cue", "beta", "P", "sample")
     for name in (
         "error_one_step",
         "error_fixed",
@@ -89,9 +90,11 @@ def test_modern_retrieval_dataset_has_documented_variables(modern):
         "bound_holds",
     ):
         assert ds[name].dims == dims, name
-    assert ds["K_theorem3"].dims == ("beta",)
+    assert ds["P_theorem3"].dims == ("beta",)
     assert list(ds["family"].values) == ["sphere", "digits"]
-    assert ds.attrs["experiment"] == "modern_retrieval" and ds.attrs["d"] == 64
+    assert ds.attrs["experiment"] == "modern_retrieval" and ds.attrs["N"] == 64
+    assert ds.attrs["max_norm"] == 8.0
+    assert all("long_name" in ds[name].attrs for name in ds.data_vars)
     assert np.isnan(ds["bound"].sel(cue="half")).all()
     total = ds["single"] + ds["metastable"] + ds["global"]
     np.testing.assert_allclose(total, 1.0)

@@ -35,44 +35,48 @@ RATES = ("", "_low", "_high", "_hits", "_trials", "_theory")
 
 def test_false_positive_vs_n_dataset(runs):
     ds = runs["vs_n"]
-    assert ds["fp_hits"].dims == ("activity", "n", "sample")
+    assert ds["fp_hits"].dims == ("activity", "N", "sample")
     for suffix in RATES[:3] + RATES[5:]:
-        assert ds[f"fp{suffix}"].dims == ("activity", "n")
-    assert ds["a"].sel(activity="n/4").values.tolist() == [n // 4 for n in ds["n"].values]
+        assert ds[f"fp{suffix}"].dims == ("activity", "N")
+    assert ds["w"].sel(activity="N/4").values.tolist() == [N // 4 for N in ds["N"].values]
+    assert ds.attrs["synapses"] == 24
     assert ds.attrs["experiment"] == "sdr_false_positive_vs_n" and ds.attrs["theta"] == 12
 
 
 def test_false_positive_vs_n_reproduces_the_papers_curves(runs):
-    # Ahmad & Hawkins, arXiv:1601.00720 (2016), effect-of-n figure (s = 24, theta = 12),
-    # first points (n = 300) of the authors' data (numenta/htmresearch,
+    # Ahmad & Hawkins, arXiv:1601.00720 (2016), effect-of-n figure (24 synapses,
+    # theta = 12), first points (N = 300) of the authors' data (numenta/htmresearch,
     # projects/sdr_paper/plot_effect_of_n.py).
-    fp = runs["vs_n"]["fp_theory"].sel(n=300)
-    printed = {"64": 1.09461662333690e-3, "128": 0.292078213737764, "n/4": 5.18604306750049e-3}
+    fp = runs["vs_n"]["fp_theory"].sel(N=300)
+    printed = {"64": 1.09461662333690e-3, "128": 0.292078213737764, "N/4": 5.18604306750049e-3}
     for activity, value in printed.items():
         assert float(fp.sel(activity=activity)) == pytest.approx(value, rel=1e-12)
-    # sparse codes fall by orders of magnitude with n, the dense one does not
+    # sparse codes fall by orders of magnitude with N, the dense one does not
     theory = runs["vs_n"]["fp_theory"]
     for activity in ("64", "128", "256"):
-        assert float(theory.sel(activity=activity, n=5000)) < 1e-9
-    dense = theory.sel(activity="n/4").values
+        assert float(theory.sel(activity=activity, N=5000)) < 1e-9
+    dense = theory.sel(activity="N/4").values
     assert 5e-3 < dense.min() and dense.max() < 7.2e-3
 
 
 def test_false_positive_vs_s_dataset_and_papers_values(runs):
     ds = runs["vs_s"]
-    assert ds["fp"].dims == ("code", "s") and ds["theta"].values.tolist() == [
-        s // 2 for s in ds["s"].values
+    assert ds["fp"].dims == ("code", "synapses") and ds["theta"].values.tolist() == [
+        synapses // 2 for synapses in ds["synapses"].values
     ]
-    # effect-of-s figure, s = 2 and s = 30 (projects/sdr_paper/plot_effect_of_s.py)
+    assert ds["w"].values.tolist() == [32, 32, 512, 4000]
+    assert ds["N"].values.tolist() == [2000, 4000, 16000, 16000]
+    # effect-of-s figure, 2 and 30 synapses (projects/sdr_paper/plot_effect_of_s.py)
     printed = {
-        ("a=32,n=2000", 2): 0.0317518759379690,
-        ("a=32,n=2000", 30): 3.26957224042626e-21,
-        ("a=512,n=16000", 30): 3.07765573247024e-15,
-        ("a=4000,n=16000", 2): 0.437511719482468,
-        ("a=4000,n=16000", 30): 0.00272515634577904,
+        ("w=32,N=2000", 2): 0.0317518759379690,
+        ("w=32,N=2000", 30): 3.26957224042626e-21,
+        ("w=512,N=16000", 30): 3.07765573247024e-15,
+        ("w=4000,N=16000", 2): 0.437511719482468,
+        ("w=4000,N=16000", 30): 0.00272515634577904,
     }
-    for (code, s), value in printed.items():
-        assert float(ds["fp_theory"].sel(code=code, s=s)) == pytest.approx(value, rel=1e-9)
+    for (code, synapses), value in printed.items():
+        fp = ds["fp_theory"].sel(code=code, synapses=synapses)
+        assert float(fp) == pytest.approx(value, rel=1e-9)
 
 
 def test_noise_robustness_dataset_and_papers_values(runs):
@@ -80,7 +84,8 @@ def test_noise_robustness_dataset_and_papers_values(runs):
     assert ds["fn_hits"].dims == ("v", "sample", "theta")
     assert ds["fn"].dims == ds["fn_theory"].dims == ("v", "theta")
     np.testing.assert_allclose(ds["noise"], ds["v"] / 128)
-    # noise figure (projects/sdr_paper/plot_noise_results.py): a = 128, s = 30
+    assert (ds.attrs["N"], ds.attrs["w"], ds.attrs["synapses"]) == (2048, 128, 30)
+    # noise figure (projects/sdr_paper/plot_noise_results.py): w = 128, 30 synapses
     printed = {(8, 51): 3.45576265561118e-6, (12, 38): 1.09248135880715e-5}
     printed[(16, 90)] = 0.998319255844748
     for (theta, v), value in printed.items():
@@ -89,18 +94,19 @@ def test_noise_robustness_dataset_and_papers_values(runs):
 
 def test_unions_dataset(runs):
     ds = runs["unions"]
-    assert ds["fp"].dims == ("kind", "n", "M")
+    assert ds["fp"].dims == ("kind", "N", "union")
     for name in ("fp_theory", "fp_theory_exact", "union_size"):
-        assert ds[name].dims == ("kind", "n", "M")
-    # union figure (projects/sdr_paper/sdr_paper_unions.py): n = 10000, a = 200, s = 25,
-    # theta = 15, M = 1 and 19
-    paper = ds["fp_theory"].sel(kind="segment", n=10000)
-    assert float(paper.sel(M=1)) == pytest.approx(5.30352419025194e-20, rel=1e-9)
-    assert float(paper.sel(M=19)) == pytest.approx(4.53789479134073e-2, rel=1e-9)
+        assert ds[name].dims == ("kind", "N", "union")
+    # union figure (projects/sdr_paper/sdr_paper_unions.py): N = 10000, w = 200, 25
+    # synapses, theta = 15, union = 1 and 19
+    paper = ds["fp_theory"].sel(kind="segment", N=10000)
+    assert float(paper.sel(union=1)) == pytest.approx(5.30352419025194e-20, rel=1e-9)
+    assert float(paper.sel(union=19)) == pytest.approx(4.53789479134073e-2, rel=1e-9)
     # one pattern: no union, the two theories agree
-    np.testing.assert_allclose(ds["fp_theory_exact"].sel(M=1), ds["fp_theory"].sel(M=1), rtol=1e-9)
-    # and differ by a few per cent at M > 1 (the rounded expected size)
-    gap = np.abs(ds["fp_theory"] / ds["fp_theory_exact"] - 1).sel(n=10000)
+    one = {"union": 1}
+    np.testing.assert_allclose(ds["fp_theory_exact"].sel(one), ds["fp_theory"].sel(one), rtol=1e-9)
+    # and differ by a few per cent at union > 1 (the rounded expected size)
+    gap = np.abs(ds["fp_theory"] / ds["fp_theory_exact"] - 1).sel(N=10000)
     assert 1e-3 < float(gap.max()) < 0.1
 
 

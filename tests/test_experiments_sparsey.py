@@ -28,15 +28,16 @@ def test_similarity_follows_the_closed_form(similarity):
     # Each point averages samples x probes codes; the closed form gives the binomial
     # standard error of that mean. Tolerance: 4 standard errors at every point.
     ds = similarity
-    assert ds["overlap"].dims == ("variant", "v", "sample")
-    assert ds["overlap_theory"].dims == ("variant", "v")
+    assert ds["overlap"].dims == ("variant", "similarity", "sample")
+    assert ds["overlap_theory"].dims == ("variant", "similarity")
+    assert (ds.attrs["Q"], ds.attrs["cells"]) == (24, 8)
     error = np.abs(ds["overlap"].mean("sample") - ds["overlap_theory"])
     assert (error <= 4 * ds["overlap_theory_se"] + 1e-9).all()
-    # similar inputs, similar codes: Q/K for a novel probe, rising with the input overlap
-    # to most of Q for A itself
-    assert ds["overlap_theory"].sel(v=0.0).values.tolist() == [3.0, 3.0]
-    assert (ds["overlap_theory"].diff("v") >= 0).all()
-    assert (ds["overlap"].sel(v=1.0).mean("sample") > 24 / 2).all()
+    # similar inputs, similar codes: Q/cells for a novel probe, rising with the input
+    # similarity to most of Q for A itself
+    assert ds["overlap_theory"].sel(similarity=0.0).values.tolist() == [3.0, 3.0]
+    assert (ds["overlap_theory"].diff("similarity") >= 0).all()
+    assert (ds["overlap"].sel(similarity=1.0).mean("sample") > 24 / 2).all()
     assert len(sparsey_similarity.plot(ds).axes) == 1
     assert "standard errors" in sparsey_similarity.summary(ds)
 
@@ -66,6 +67,32 @@ def test_digits_are_learned_in_one_trial_above_chance(digits):
     for name in ("nearest_code", "linear_code"):
         assert float(quick[name]) >= sparsey_digits.QUICK_ACCURACY > ds.attrs["chance"]
     assert float(quick["nn_pixels"]) > 0.7  # the baseline on the same split
-    assert (ds["learn_ms"] > 0).all() and ds.attrs["rinkus_mnist_accuracy"] == 0.91
+    assert ds.attrs["rinkus_mnist_accuracy"] == 0.91
+    # timings are attributes, one per per_class, not data variables
+    assert not any("timing" in name or name.endswith("_ms") for name in ds.data_vars)
+    for what in ("learn", "recall"):
+        timing = np.atleast_1d(ds.attrs[f"timing_{what}_ms_per_image"])
+        assert timing.shape == (ds.sizes["per_class"],) and (timing > 0).all()
     assert len(sparsey_digits.plot(ds).axes) == 1
     assert "Rinkus" in sparsey_digits.summary(ds)
+
+
+def _without_timings(ds):
+    """The Dataset less what is not reproducible: the timing attributes and the date."""
+    ds = ds.copy()
+    for key in [key for key in ds.attrs if key.startswith("timing_")] + ["date"]:
+        del ds.attrs[key]
+    return ds
+
+
+def test_digits_with_one_seed_are_identical(digits):
+    # the same seed gives the same Dataset, timings aside (quick settings, one point)
+    again = sparsey_digits.run(quick=True, progress=False, per_class=(10,), samples=1)
+    first = sparsey_digits.run(quick=True, progress=False, per_class=(10,), samples=1)
+    assert "timing_learn_ms_per_image" in again.attrs
+    assert _without_timings(again).identical(_without_timings(first))
+    # and the quick run's variables at that point are those of the same seed's grid point
+    # 0 (its first sample)
+    np.testing.assert_array_equal(
+        again["nearest_code"].values[0], digits["nearest_code"].sel(per_class=10).values[0]
+    )

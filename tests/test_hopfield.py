@@ -182,3 +182,79 @@ def test_single_cue_and_batch_agree_in_shape():
     assert many.s.shape == (3, 200) and many.m.shape == (3, 10) and many.energy.shape == (3,)
     assert many[1].s.shape == (200,)
     assert net.alpha == pytest.approx(0.05)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    alpha=st.floats(0.02, 0.4),
+    flip=st.floats(0.0, 0.5),
+    setup=st.sampled_from(
+        [
+            ("hebb", "overlaps"),
+            ("hebb", "couplings"),
+            ("storkey", "auto"),
+            ("pseudo_inverse", "auto"),
+        ]
+    ),
+    dynamics=st.sampled_from(["async", "sync"]),
+)
+def test_traced_energy_never_rises_at_T0(seed, alpha, flip, setup, dynamics):
+    # Asynchronous T = 0 dynamics with symmetric J, J_ii = 0 lowers E = -s.J.s/2 at every
+    # flip (Hopfield 1982); the synchronous rule lowers it only at a fixed point, so for
+    # it only the trace's shape and its last entry are checked.
+    rule, fields = setup
+    N = 120
+    rng = np.random.default_rng(seed)
+    xi = patterns.random_spins(max(1, round(alpha * N)), N, rng=rng)
+    net = Hopfield(N, rule=rule, fields=fields).store(xi)
+    cues = patterns.flip(xi[np.arange(3) % len(xi)], flip, rng=rng)
+    r = net.recall(cues, rng=rng, trace=True, dynamics=dynamics)
+    L = int(r.sweeps.max())
+    assert r.m_trace.shape == (3, L + 1, xi.shape[0]) and r.energy_trace.shape == (3, L + 1)
+    np.testing.assert_allclose(r.energy_trace[:, 0], net.energy(cues), rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(r.m_trace[:, 0], patterns.overlap(xi, cues), atol=1e-12)
+    np.testing.assert_allclose(r.energy_trace[:, -1], r.energy, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(r.m_trace[:, -1], r.m, atol=1e-12)
+    if dynamics == "async":
+        assert np.all(np.diff(r.energy_trace, axis=1) <= 1e-9 * N)
+
+
+@pytest.mark.parametrize("T", [0.0, 0.5])
+def test_a_traced_recall_is_the_untraced_one(T):
+    # The trace only observes: the same rng gives the same run, sweep for sweep.
+    xi = patterns.random_spins(20, 200, rng=0)
+    net = Hopfield(200, T=T).store(xi)
+    cues = patterns.flip(xi[:4], 0.3, rng=1)
+    options = {"sweeps": 6, "equilibrate": 2} if T else {}
+    plain = net.recall(cues, rng=2, **options)
+    traced = net.recall(cues, rng=2, trace=True, **options)
+    np.testing.assert_array_equal(plain.s, traced.s)
+    np.testing.assert_array_equal(plain.sweeps, traced.sweeps)
+    assert plain.m_mean is None or np.array_equal(plain.m_mean, traced.m_mean)
+    assert plain.m_trace is None and plain.energy_trace is None
+
+
+@pytest.mark.parametrize("fields", ["couplings", "overlaps"])
+def test_half_masked_cues_are_retrieved_at_low_load(fields):
+    # Half of each cue unknown (0, patterns.mask): the unknown bits start at random, so
+    # the cue starts at m ~ 0.5 +- 1/sqrt(2N), well inside the basin at alpha = 0.05
+    # (AGS 1987: the retrieval state has m = 0.9993 there); every cue is retrieved.
+    N = 1000
+    xi = patterns.random_spins(50, N, rng=0)
+    cues = patterns.mask(xi[:20], 0.5, rng=1)
+    assert np.count_nonzero(cues == 0) == 20 * N // 2
+    r = Hopfield(N, fields=fields).store(xi).recall(cues, rng=2)
+    assert set(np.unique(r.s)) == {-1, 1}
+    assert np.all(np.diagonal(r.m) > 0.99)
+    # the unknown bits are drawn from rng: same seed, same state; another, another
+    again = Hopfield(N, fields=fields).store(xi).recall(cues, rng=2)
+    np.testing.assert_array_equal(r.s, again.s)
+
+
+def test_unknown_bits_start_at_random_from_rng():
+    # A fully masked cue is a uniformly random state: its mean over 400 cues x 100 spins
+    # is 0 within 4 standard errors (1/sqrt(40000) = 0.005).
+    net = Hopfield(100).store(patterns.random_spins(1, 100, rng=0))
+    r = net.recall(np.zeros((400, 100), np.int8), rng=1, max_sweeps=1)
+    assert abs(r.s.mean()) < 0.02

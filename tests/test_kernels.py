@@ -33,8 +33,9 @@ def shuffle_reference(order, u):
 
 def sweeps_reference(J, s, u, z=None, until_fixed=False):
     """Plain NumPy: each visit recomputes h_i = J[i] @ s; returns s, flips, sweeps, s_sums."""
-    s, order, flips, sums = s.copy(), np.arange(len(s)), 0, []
+    s, flips, sums = s.copy(), 0, []
     for c in range(len(u)):
+        order = np.arange(len(s))  # each sweep shuffles the identity afresh
         shuffle_reference(order, u[c])
         n = 0
         for k, i in enumerate(order):

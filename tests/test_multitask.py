@@ -8,32 +8,32 @@ from assoc.models import ExampleRecall, Multitask
 from theory import multitask as mt
 
 
-@pytest.mark.parametrize("K", [2, 3])
-def test_zero_T_hierarchical_state_from_random_starts(K):
+@pytest.mark.parametrize("P", [2, 3])
+def test_zero_T_hierarchical_state_from_random_starts(P):
     # Agliari et al., PRL 109, 268101 (2012): at T = 0 and low load the sorted overlaps
-    # settle on the hierarchy m_k = (1 - d) d^(k-1). d = 0.3 is below the K = 3 stability
+    # settle on the hierarchy m_k = (1 - d) d^(k-1). d = 0.3 is below the P = 3 stability
     # threshold d + d^2 < 1. Tolerance: 4 standard errors over B random starts plus
     # 2/sqrt(N) for the finite-N spread of the pattern statistics.
     N, d, B = 4000, 0.3, 16
-    xi = patterns.diluted_spins(K, N, d, rng=K)
+    xi = patterns.diluted_spins(P, N, d, rng=P)
     r = Multitask(N).store(xi).recall(patterns.random_spins(B, N, rng=5), rng=6)
     m = -np.sort(-np.abs(r.m), axis=1)
-    want = mt.hierarchical_state(d, K)
+    want = mt.hierarchical_state(d, P)
     tolerance = 4 * m.std(axis=0, ddof=1) / np.sqrt(B) + 2 / np.sqrt(N)
     np.testing.assert_array_less(np.abs(m.mean(axis=0) - want), tolerance)
 
 
 def test_learned_couplings_follow_the_papers_normalisation():
     rng = np.random.default_rng(0)
-    K, M, N, r = 3, 5, 60, 0.6
-    xi = patterns.diluted_spins(K, N, 0.2, rng=rng)
+    P, M, N, r = 3, 5, 60, 0.6
+    xi = patterns.diluted_spins(P, N, 0.2, rng=rng)
     eta = patterns.noisy_examples(xi, M, r, rng=rng)
     R = r**2 + (1 - r**2) / M
     mean = eta.mean(axis=1)
     want = mean.T @ mean / (N * R)
     np.fill_diagonal(want, 0)
     s = patterns.random_spins(3, N, rng=rng)
-    flat = eta.reshape(K * M, N).astype(float)
+    flat = eta.reshape(P * M, N).astype(float)
     want_unsupervised = flat.T @ flat / (N * R * M)
     np.fill_diagonal(want_unsupervised, 0)
     # the couplings, and the fields the dynamics use, of both engines
@@ -47,8 +47,8 @@ def test_learned_couplings_follow_the_papers_normalisation():
 @pytest.mark.parametrize("supervised", [True, False])
 def test_overlap_and_coupling_fields_agree_after_learning(supervised):
     rng = np.random.default_rng(1)
-    K, M, N = 2, 7, 301
-    xi = patterns.diluted_spins(K, N, 0.2, rng=rng)
+    P, M, N = 2, 7, 301
+    xi = patterns.diluted_spins(P, N, 0.2, rng=rng)
     eta = patterns.noisy_examples(xi, M, 0.5, rng=rng)
     s = patterns.random_spins(4, N, rng=rng)
     a = Multitask(N, fields="overlaps").learn(eta, r=0.5, supervised=supervised)
@@ -58,17 +58,17 @@ def test_overlap_and_coupling_fields_agree_after_learning(supervised):
 
 
 def test_learning_recall_reports_example_overlaps():
-    K, M, N = 2, 10, 2000
-    xi = patterns.diluted_spins(K, N, 0.1, rng=0)
+    P, M, N = 2, 10, 2000
+    xi = patterns.diluted_spins(P, N, 0.1, rng=0)
     eta = patterns.noisy_examples(xi, M, 0.8, rng=1)
     net = Multitask(N).learn(eta, r=0.8, xi=xi)
     cue = np.where(xi[0] == 0, 1, xi[0]).astype(np.int8)
     r = net.recall(cue, rng=2)
-    assert isinstance(r, ExampleRecall) and r.m_examples.shape == (K, M)
+    assert isinstance(r, ExampleRecall) and r.m_examples.shape == (P, M)
     # the archetype emerges from examples that each agree with it on a fraction r
     assert r.m[0] > 0.85 and np.all(r.m_examples[0] < r.m[0])
     batch = net.recall(np.stack([cue, cue]), rng=2)
-    assert batch.m_examples.shape == (2, K, M)
+    assert batch.m_examples.shape == (2, P, M)
     assert isinstance(batch[1], ExampleRecall)
 
 
@@ -92,10 +92,10 @@ def test_bad_examples_are_rejected():
         net.learn(np.ones((2, 3, 10), np.int8), r=0.5)
     with pytest.raises(ValueError, match="eta must be an array with entries in"):
         net.learn(2 * eta, r=0.5)
-    with pytest.raises(ValueError, match="xi must be an array of K = 2"):
+    with pytest.raises(ValueError, match="xi must be an array of P = 2"):
         net.learn(eta, r=0.5, xi=np.ones((3, 20), np.int8))
     with pytest.raises(ValueError, match="cue must be an array with entries in"):
-        Multitask(20).store(eta[:, 0]).recall(np.zeros(20, np.int8))
+        Multitask(20).store(eta[:, 0]).recall(np.full(20, 2, np.int8))
 
 
 def _hierarchical_configuration(xi, rng):
@@ -108,7 +108,7 @@ def _hierarchical_configuration(xi, rng):
 
 def test_K3_hierarchy_is_left_beyond_its_stability_threshold():
     # theory.multitask: the hierarchical state is a T = 0 fixed point iff d + d^2 < 1
-    # (d < 0.618 for K = 3); beyond, the network moves to the majority state
+    # (d < 0.618 for P = 3); beyond, the network moves to the majority state
     # a (1 - a^2/2, d + a^2/2, d^2 + a^2/2), a = 1 - d. Started in the hierarchical
     # configuration at N = 40000 (overlap noise ~ 1/sqrt(N) = 0.005): at d = 0.45 it stays;
     # at d = 0.65 it leaves by ~0.02 and lands on the majority state.
@@ -126,22 +126,22 @@ def test_K3_hierarchy_is_left_beyond_its_stability_threshold():
 
 
 def test_glauber_overlaps_match_the_global_minimum_at_finite_T():
-    # K = 2, d = 0.3, T = 0.1: theory.multitask's global minimum of the low-load free
+    # P = 2, d = 0.3, T = 0.1: theory.multitask's global minimum of the low-load free
     # energy (exact enumeration). Time averages over 300 sweeps of B = 4 replicas at
     # N = 4000; tolerance 4 standard errors over replicas plus 2/sqrt(N) for finite N.
-    K, d, T, N, B = 2, 0.3, 0.1, 4000, 4
-    xi = patterns.diluted_spins(K, N, d, rng=7)
+    P, d, T, N, B = 2, 0.3, 0.1, 4000, 4
+    xi = patterns.diluted_spins(P, N, d, rng=7)
     s = np.stack([_hierarchical_configuration(xi, rng=b) for b in range(B)])
     r = Multitask(N, T=T).store(xi).recall(s, sweeps=300, equilibrate=50, rng=8)
     m = -np.sort(-np.abs(r.m_mean), axis=1)
-    want = mt.global_minimum(d, T, K)
+    want = mt.global_minimum(d, T, P)
     tolerance = 4 * m.std(axis=0, ddof=1) / np.sqrt(B) + 2 / np.sqrt(N)
     np.testing.assert_array_less(np.abs(m.mean(axis=0) - want), tolerance)
 
 
 @pytest.mark.parametrize(("supervised", "M"), [(True, 3), (True, 8), (False, 8), (False, 16)])
 def test_learning_one_archetype_matches_the_exact_majority_vote(supervised, M):
-    # K = 1 at T = 0: the network ends at +-sign(sum_a eta^a), whose overlap with the
+    # P = 1 at T = 0: the network ends at +-sign(sum_a eta^a), whose overlap with the
     # archetype is the binomial majority vote of theory.multitask (Agliari et al. 2023).
     # Over S networks the standard error is sqrt(var / (S N)); 5 of them for tolerance.
     # Unsupervised, the M examples are themselves attractors until they are numerous

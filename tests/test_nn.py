@@ -28,6 +28,11 @@ from theory import modern as theory_modern  # noqa: E402
 SEPARATIONS = [("softmax", 1.5), ("sparsemax", 2.0), ("entmax", 1.5)]
 
 
+def _entmax(separation, alpha):
+    """The model's entmax_alpha: only entmax takes one."""
+    return alpha if separation == "entmax" else None
+
+
 def bare(**kwargs):
     """The bare modern Hopfield update: every pattern static, nothing normalised, no
     output projection."""
@@ -64,7 +69,9 @@ def test_one_forward_is_one_numpy_update(separation, alpha):
     layer = bare(scaling=0.7, separation=separation, entmax_alpha=alpha)
     out = layer((torch.from_numpy(Y), torch.from_numpy(R), torch.from_numpy(Y)))
     for b in range(2):
-        net = ModernHopfield(beta=0.7, separation=separation, alpha=alpha).store(Y[b])
+        net = ModernHopfield(
+            beta=0.7, separation=separation, entmax_alpha=_entmax(separation, alpha)
+        ).store(Y[b])
         want = net.update(R[b].astype(np.float64))
         np.testing.assert_allclose(out[b].detach().numpy(), want, atol=2e-5)
 
@@ -83,7 +90,9 @@ def test_update_steps_are_numpy_iterations(separation, alpha):
     )
     out = layer((torch.from_numpy(Y), torch.from_numpy(R), torch.from_numpy(Y)))
     for b in range(2):
-        net = ModernHopfield(beta=1.3, separation=separation, alpha=alpha).store(Y[b])
+        net = ModernHopfield(
+            beta=1.3, separation=separation, entmax_alpha=_entmax(separation, alpha)
+        ).store(Y[b])
         xi = R[b]
         for _ in range(steps + 1):
             xi = net.update(xi)
@@ -98,7 +107,9 @@ def test_energy_is_the_numpy_energy_and_eq_2(separation, alpha):
     E = hopfield_energy(Rt, Yt, 0.9, separation=separation, alpha=alpha)  # (B, L)
     E_layer = layer.double().energy((Yt, Rt, Yt), trajectory=True)  # (steps + 2, B, 1)
     for b in range(3):
-        net = ModernHopfield(beta=0.9, separation=separation, alpha=alpha).store(Y[b])
+        net = ModernHopfield(
+            beta=0.9, separation=separation, entmax_alpha=_entmax(separation, alpha)
+        ).store(Y[b])
         np.testing.assert_allclose(E[b].numpy(), net.energy(R[b]), rtol=1e-12)
         np.testing.assert_allclose(E_layer[0, b, 0].item(), net.energy(R[b]).sum(), rtol=1e-12)
         if separation == "softmax":
@@ -137,7 +148,9 @@ def test_energy_gradient_is_the_update_direction(separation, alpha):
     xi = torch.from_numpy(R[0]).requires_grad_()
     E = hopfield_energy(xi, torch.from_numpy(Y[0]), 1.7, separation=separation, alpha=alpha)
     (grad,) = torch.autograd.grad(E.sum(), xi)
-    net = ModernHopfield(beta=1.7, separation=separation, alpha=alpha).store(Y[0])
+    net = ModernHopfield(
+        beta=1.7, separation=separation, entmax_alpha=_entmax(separation, alpha)
+    ).store(Y[0])
     np.testing.assert_allclose(grad.numpy(), R[0] - net.update(R[0]), atol=1e-12)
 
 

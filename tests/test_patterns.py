@@ -32,11 +32,11 @@ def test_diluted_spins_have_blank_fraction_d():
 
 
 @settings(max_examples=30, deadline=None)
-@given(n=st.integers(1, 300), data=st.data())
-def test_sdr_has_exactly_w_active_bits(n, data):
-    w = data.draw(st.integers(0, n))
-    x = patterns.sdr(7, n, w, rng=data.draw(st.integers(0, 2**32 - 1)))
-    assert x.dtype == bool and x.shape == (7, n)
+@given(N=st.integers(1, 300), data=st.data())
+def test_sdr_has_exactly_w_active_bits(N, data):
+    w = data.draw(st.integers(0, N))
+    x = patterns.sdr(7, N, w, rng=data.draw(st.integers(0, 2**32 - 1)))
+    assert x.dtype == bool and x.shape == (7, N)
     np.testing.assert_array_equal(x.sum(axis=1), w)
 
 

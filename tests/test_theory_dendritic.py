@@ -15,16 +15,16 @@ from theory import dendritic as d
 
 def test_frontiers_text_example_single_pattern():
     # Hawkins & Ahmad, Front. Neural Circuits 10:23 (2016), text after Eq. (1):
-    # n = 200,000 cells, a = 2,000 active, s = theta = 10: "only 9.8 x 10^-21".
+    # N = 200,000 cells, w = 2,000 active, synapses = theta = 10: "only 9.8 x 10^-21".
     p = d.segment_false_positive(200_000, 2_000, 10, 10)
     assert p == pytest.approx(9.8e-21, rel=5e-3)
     assert p == float(d.segment_false_positive(200_000, 2_000, 10, 10, exact=True))
 
 
 def test_frontiers_text_example_twice_the_synapses():
-    # Same text, s = 20 synapses with theta = 10 ("50% noise tolerance"): the
+    # Same text, 20 synapses with theta = 10 ("50% noise tolerance"): the
     # preprint (arXiv:1511.00083) prints 1.6 x 10^-18. Eq. (1) with these
-    # parameters gives 1.65 x 10^-15: C(20, 10) = 184756 times the s = theta = 10
+    # parameters gives 1.65 x 10^-15: C(20, 10) = 184756 times the synapses = theta = 10
     # value 9.8e-21 is already 1.8e-15, so the printed exponent is a typo. We assert
     # the formula's value.
     p = d.segment_false_positive(200_000, 2_000, 20, 10)
@@ -33,10 +33,11 @@ def test_frontiers_text_example_twice_the_synapses():
 
 
 def test_frontiers_s1_tables():
-    # Hawkins & Ahmad (2016), S1 Text error tables for n = 100,000, a = 2,000, as
+    # Hawkins & Ahmad (2016), S1 Text error tables for N = 100,000, w = 2,000, as
     # tabulated in the authors' calculation notebook (numenta/htmresearch,
-    # projects/sdr_paper/sdr_math_neuron_paper.ipynb, "Table 1B/1C/1D"): theta = s,
-    # s = 2 theta, and segments holding m patterns of 2 theta synapses (s = 2 m theta).
+    # projects/sdr_paper/sdr_math_neuron_paper.ipynb, "Table 1B/1C/1D"): theta =
+    # synapses, synapses = 2 theta, and segments holding k patterns of 2 theta synapses
+    # (synapses = 2 k theta).
     printed = {
         (6, 6): 6.35308872941916e-11,
         (8, 8): 2.52507239284961e-14,
@@ -45,29 +46,29 @@ def test_frontiers_s1_tables():
         (16, 8): 2.81724528327272e-10,
         (20, 10): 1.54192767258720e-12,
         (24, 12): 8.58694100276592e-15,
-        (40, 10): 4.91541864813209e-9,  # m = 2
-        (80, 10): 4.62568448037595e-6,  # m = 4
-        (120, 10): 1.58799793094937e-4,  # m = 6
-        (240, 20): 1.07990763941591e-7,  # m = 6
+        (40, 10): 4.91541864813209e-9,  # k = 2
+        (80, 10): 4.62568448037595e-6,  # k = 4
+        (120, 10): 1.58799793094937e-4,  # k = 6
+        (240, 20): 1.07990763941591e-7,  # k = 6
     }
-    for (s, theta), value in printed.items():
+    for (synapses, theta), value in printed.items():
         # The notebook evaluated the sums in sympy floats, good to ~1e-10 here.
-        assert d.segment_false_positive(100_000, 2_000, s, theta) == pytest.approx(
+        assert d.segment_false_positive(100_000, 2_000, synapses, theta) == pytest.approx(
             value, rel=2e-10
         )
 
 
 def test_union_segment_figure():
     # Ahmad & Hawkins, arXiv:1601.00720 (2016), union-property figure (false
-    # positives of a segment storing M patterns; data of the authors' script
-    # projects/sdr_paper/sdr_paper_unions.py): n = 10,000, a = 200, s = 25 synapses
-    # per pattern, theta = 15, effective synapses round(n (1 - (1 - s/n)^M)).
+    # positives of a segment storing k = union patterns; data of the authors' script
+    # projects/sdr_paper/sdr_paper_unions.py): N = 10,000, w = 200, 25 synapses
+    # per pattern, theta = 15, effective synapses round(N (1 - (1 - 25/N)^k)).
     printed = {1: 5.30352419025194e-20, 2: 2.35602184920806e-14, 10: 1.27080441383853e-4}
     printed[19] = 4.53789479134073e-2
-    for M, value in printed.items():
-        p = d.union_segment_false_positive(10_000, 200, 25, 15, M)
+    for union, value in printed.items():
+        p = d.union_segment_false_positive(10_000, 200, 25, 15, union)
         assert p == pytest.approx(value, rel=1e-12)
-    # M = 3 is printed as 1.53934243906984e-11; the exact sum with the same 75
+    # union = 3 is printed as 1.53934243906984e-11; the exact sum with the same 75
     # synapses is 1.5393424987e-11 (the script's sympy float sum lost 4e-8).
     assert d.union_segment_false_positive(10_000, 200, 25, 15, 3) == pytest.approx(
         float(d.segment_false_positive(10_000, 200, 75, 15, exact=True)), rel=1e-14
@@ -75,8 +76,8 @@ def test_union_segment_figure():
 
 
 def test_noise_false_negatives():
-    # Ahmad & Hawkins (2016), false negatives under noise: a = 128 active cells, a
-    # segment of s = 30 synapses, v = round(f a) noise bits (authors' notebook,
+    # Ahmad & Hawkins (2016), false negatives under noise: w = 128 active cells, a
+    # segment of 30 synapses, v = round(f w) noise bits (authors' notebook,
     # "Impact of noise on false negatives").
     printed = {
         (8, 38): 7.90168637530306e-10,
@@ -101,7 +102,7 @@ def test_noise_false_negatives():
 
 
 def test_2015_capacity_example():
-    # Ahmad & Hawkins, arXiv:1503.07469 (2015): the standard HTM code n = 2048,
+    # Ahmad & Hawkins, arXiv:1503.07469 (2015): the standard HTM code N = 2048,
     # w = 40 has C(2048, 40) = 2.37 x 10^84 distinct SDRs.
     assert d.sdr_count(2048, 40) == math.comb(2048, 40)
     assert float(d.sdr_count(2048, 40)) == pytest.approx(2.37e84, rel=1e-3)
@@ -109,7 +110,7 @@ def test_2015_capacity_example():
 
 
 def test_union_probability_of_an_off_bit():
-    # Ahmad & Hawkins (2015), unions: p0 = (1 - w/n)^M; for n = 2000, w = 40, M = 20
+    # Ahmad & Hawkins (2015), unions: p0 = (1 - w/N)^k; for N = 2000, w = 40, k = 20
     # the fraction of bits on is 1 - 0.98^20 = 0.332392028...
     assert d.union_active_bits(2000, 40, 20) / 2000 == pytest.approx(0.332392028245, rel=1e-11)
     p_on = 1 - (1 - 40 / 2048) ** 20
@@ -117,59 +118,59 @@ def test_union_probability_of_an_off_bit():
 
 
 # ---------------------------------------------------------------------------------
-# Brute force: enumerate every SDR of n = 12 bits
+# Brute force: enumerate every SDR of N = 12 bits
 
 
 N_SMALL = 12
 
 
-def sdrs(a):
-    return [frozenset(c) for c in itertools.combinations(range(N_SMALL), a)]
+def sdrs(w):
+    return [frozenset(c) for c in itertools.combinations(range(N_SMALL), w)]
 
 
-@pytest.mark.parametrize("a, a_x", [(3, 3), (4, 6), (6, 2)])
-def test_overlap_set_and_false_match_by_enumeration(a, a_x):
-    x = frozenset(range(a_x))
-    overlaps = [len(x & y) for y in sdrs(a)]
-    for b in range(min(a, a_x) + 1):
-        assert d.overlap_set_size(N_SMALL, a, b, a_x) == overlaps.count(b)
-    for theta in range(a_x + 1):
+@pytest.mark.parametrize("w, w_x", [(3, 3), (4, 6), (6, 2)])
+def test_overlap_set_and_false_match_by_enumeration(w, w_x):
+    x = frozenset(range(w_x))
+    overlaps = [len(x & y) for y in sdrs(w)]
+    for b in range(min(w, w_x) + 1):
+        assert d.overlap_set_size(N_SMALL, w, b, w_x) == overlaps.count(b)
+    for theta in range(w_x + 1):
         hits = sum(o >= theta for o in overlaps)
-        assert d.false_match_probability(N_SMALL, a, theta, a_x, exact=True) == Fraction(
+        assert d.false_match_probability(N_SMALL, w, theta, w_x, exact=True) == Fraction(
             hits, len(overlaps)
         )
 
 
-@pytest.mark.parametrize("a, s", [(3, 5), (5, 4), (9, 7)])
-def test_segment_false_positive_by_enumeration(a, s):
-    segment = frozenset(range(s))
-    inputs = sdrs(a)
-    for theta in range(s + 1):
+@pytest.mark.parametrize("w, synapses", [(3, 5), (5, 4), (9, 7)])
+def test_segment_false_positive_by_enumeration(w, synapses):
+    segment = frozenset(range(synapses))
+    inputs = sdrs(w)
+    for theta in range(synapses + 1):
         hits = sum(len(segment & y) >= theta for y in inputs)
-        p = d.segment_false_positive(N_SMALL, a, s, theta, exact=True)
+        p = d.segment_false_positive(N_SMALL, w, synapses, theta, exact=True)
         assert p == Fraction(hits, len(inputs))
-        assert d.segment_false_positive(N_SMALL, a, s, theta) == float(p)
+        assert d.segment_false_positive(N_SMALL, w, synapses, theta) == float(p)
 
 
-@pytest.mark.parametrize("a, s", [(5, 3), (6, 6), (7, 4)])
-def test_segment_false_negative_by_enumeration(a, s):
-    # The pattern is x = {0, ..., a-1} and the segment a fixed s of its cells; the
-    # noisy inputs are all SDRs that keep exactly a - v cells of x.
-    x, segment = frozenset(range(a)), frozenset(range(s))
-    for v in range(min(a, N_SMALL - a) + 1):  # the v new cells lie outside x
-        noisy = [y for y in sdrs(a) if len(x & y) == a - v]
-        for theta in range(s + 1):
+@pytest.mark.parametrize("w, synapses", [(5, 3), (6, 6), (7, 4)])
+def test_segment_false_negative_by_enumeration(w, synapses):
+    # The pattern is x = {0, ..., w-1} and the segment a fixed set of ``synapses`` of
+    # its cells; the noisy inputs are all SDRs that keep exactly w - v cells of x.
+    x, segment = frozenset(range(w)), frozenset(range(synapses))
+    for v in range(min(w, N_SMALL - w) + 1):  # the v new cells lie outside x
+        noisy = [y for y in sdrs(w) if len(x & y) == w - v]
+        for theta in range(synapses + 1):
             misses = sum(len(segment & y) < theta for y in noisy)
-            p = d.segment_false_negative(a, s, theta, v, exact=True)
+            p = d.segment_false_negative(w, synapses, theta, v, exact=True)
             assert p == Fraction(misses, len(noisy))
 
 
 def test_union_active_bits_by_enumeration():
-    n, a, M = 8, 2, 3
-    patterns = [frozenset(c) for c in itertools.combinations(range(n), a)]
-    sizes = [len(frozenset().union(*u)) for u in itertools.product(patterns, repeat=M)]
-    assert d.union_active_bits(n, a, M, exact=True) == Fraction(sum(sizes), len(sizes))
-    assert d.union_active_bits(n, a, M) == pytest.approx(sum(sizes) / len(sizes), rel=1e-15)
+    N, w, union = 8, 2, 3
+    patterns = [frozenset(c) for c in itertools.combinations(range(N), w)]
+    sizes = [len(frozenset().union(*u)) for u in itertools.product(patterns, repeat=union)]
+    assert d.union_active_bits(N, w, union, exact=True) == Fraction(sum(sizes), len(sizes))
+    assert d.union_active_bits(N, w, union) == pytest.approx(sum(sizes) / len(sizes), rel=1e-15)
 
 
 # ---------------------------------------------------------------------------------
@@ -179,18 +180,18 @@ def test_union_active_bits_by_enumeration():
 def test_float_path_matches_fractions_at_moderate_sizes():
     rng = np.random.default_rng(3)
     for _ in range(200):
-        n = int(rng.integers(20, 3000))
-        a, s = (int(x) for x in rng.integers(0, n + 1, size=2))
-        theta = int(rng.integers(0, s + 1))
-        exact = d.segment_false_positive(n, a, s, theta, exact=True)
-        assert d.segment_false_positive(n, a, s, theta) == pytest.approx(
+        N = int(rng.integers(20, 3000))
+        w, synapses = (int(x) for x in rng.integers(0, N + 1, size=2))
+        theta = int(rng.integers(0, synapses + 1))
+        exact = d.segment_false_positive(N, w, synapses, theta, exact=True)
+        assert d.segment_false_positive(N, w, synapses, theta) == pytest.approx(
             float(exact), rel=1e-12, abs=1e-300
         )
-        v = int(rng.integers(0, a + 1))
-        s_fn = int(rng.integers(0, a + 1))
-        theta_fn = int(rng.integers(0, s_fn + 1))
-        exact = d.segment_false_negative(a, s_fn, theta_fn, v, exact=True)
-        assert d.segment_false_negative(a, s_fn, theta_fn, v) == pytest.approx(
+        v = int(rng.integers(0, w + 1))
+        synapses_fn = int(rng.integers(0, w + 1))
+        theta_fn = int(rng.integers(0, synapses_fn + 1))
+        exact = d.segment_false_negative(w, synapses_fn, theta_fn, v, exact=True)
+        assert d.segment_false_negative(w, synapses_fn, theta_fn, v) == pytest.approx(
             float(exact), rel=1e-12, abs=1e-300
         )
 
@@ -217,12 +218,13 @@ def test_tiny_probability_near_1e_minus_40():
 
 
 def test_tails_are_complementary():
-    n, a, s = 50_000, 1_000, 40
-    for theta in range(1, s + 1):
-        fires = d.segment_false_positive(n, a, s, theta, exact=True)
-        below = d.segment_false_positive(n, a, s, 0, exact=True) - fires
+    N, w, synapses = 50_000, 1_000, 40
+    for theta in range(1, synapses + 1):
+        fires = d.segment_false_positive(N, w, synapses, theta, exact=True)
+        below = d.segment_false_positive(N, w, synapses, 0, exact=True) - fires
         assert below == sum(
-            Fraction(d.overlap_set_size(n, a, b, s), d.sdr_count(n, a)) for b in range(theta)
+            Fraction(d.overlap_set_size(N, w, b, synapses), d.sdr_count(N, w))
+            for b in range(theta)
         )
 
 
@@ -242,21 +244,21 @@ def test_at_least_one_and_union_bound():
 
 
 def test_union_false_match_uses_the_union_size():
-    n, a, M, theta = 2048, 40, 10, 20
-    size = round(n * (1 - (1 - a / n) ** M))
-    assert d.union_false_match_probability(n, a, theta, M) == pytest.approx(
-        float(d.false_match_probability(n, a, theta, a_x=size, exact=True)), rel=1e-12
+    N, w, union, theta = 2048, 40, 10, 20
+    size = round(N * (1 - (1 - w / N) ** union))
+    assert d.union_false_match_probability(N, w, theta, union) == pytest.approx(
+        float(d.false_match_probability(N, w, theta, w_x=size, exact=True)), rel=1e-12
     )
 
 
 def test_union_input_false_positive_uses_the_union_activity():
-    n, a, s, theta, M = 100_000, 2_000, 20, 10, 5
-    active = round(d.union_active_bits(n, a, M))
-    assert d.union_input_false_positive(n, a, s, theta, M) == pytest.approx(
-        d.segment_false_positive(n, active, s, theta), rel=1e-15
+    N, w, synapses, theta, union = 100_000, 2_000, 20, 10, 5
+    active = round(d.union_active_bits(N, w, union))
+    assert d.union_input_false_positive(N, w, synapses, theta, union) == pytest.approx(
+        d.segment_false_positive(N, active, synapses, theta), rel=1e-15
     )
-    assert d.union_input_false_positive(n, a, s, theta, 1) == d.segment_false_positive(
-        n, a, s, theta
+    assert d.union_input_false_positive(N, w, synapses, theta, 1) == d.segment_false_positive(
+        N, w, synapses, theta
     )
 
 
@@ -265,17 +267,17 @@ def test_union_input_false_positive_uses_the_union_activity():
 
 
 def test_threshold_scan_finds_the_interior_minimum():
-    n, sparsity, s = np.meshgrid([4_000, 10_000, 20_000], [0.01, 0.02], [20, 30, 40])
-    a = np.rint(sparsity * n).astype(int)
-    v = np.rint(0.25 * a).astype(int)
-    scan = d.threshold_scan(n, a, s, v)
+    N, sparsity, synapses = np.meshgrid([4_000, 10_000, 20_000], [0.01, 0.02], [20, 30, 40])
+    w = np.rint(sparsity * N).astype(int)
+    v = np.rint(0.25 * w).astype(int)
+    scan = d.threshold_scan(N, w, synapses, v)
     assert scan.theta.tolist() == list(range(1, 21))
     assert scan.error.shape == (18, 20)
     assert scan.summary == pytest.approx(np.median(scan.error, axis=0))
     assert 1 < scan.theta_opt < 20
     assert scan.summary[scan.theta.tolist().index(scan.theta_opt)] == scan.summary.min()
     i, t = 4, 7  # one entry, recomputed
-    point = (n.ravel()[i], a.ravel()[i], s.ravel()[i], t, v.ravel()[i])
+    point = (N.ravel()[i], w.ravel()[i], synapses.ravel()[i], t, v.ravel()[i])
     assert scan.error[i, t - 1] == d.detection_error(*(int(x) for x in point))
 
 
@@ -291,11 +293,11 @@ def test_threshold_scan_without_noise_is_the_false_positive_rate():
 
 
 def test_arrays_broadcast_like_scalars():
-    n = np.array([1_000, 5_000, 20_000])
-    got = d.segment_false_positive(n[:, None], 50, 20, [5, 10])
+    N = np.array([1_000, 5_000, 20_000])
+    got = d.segment_false_positive(N[:, None], 50, 20, [5, 10])
     assert got.shape == (3, 2)
     for i, j in np.ndindex(got.shape):
-        assert got[i, j] == d.segment_false_positive(int(n[i]), 50, 20, [5, 10][j])
+        assert got[i, j] == d.segment_false_positive(int(N[i]), 50, 20, [5, 10][j])
     counts = d.sdr_count(2048, [1, 40])
     assert counts.tolist() == [2048, math.comb(2048, 40)]
 
@@ -303,18 +305,19 @@ def test_arrays_broadcast_like_scalars():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: d.sdr_count(10, 11), "a must be in \\[0, 10\\]; got 11"),
-        (lambda: d.sdr_count(-1, 0), "n must be in"),
+        (lambda: d.sdr_count(10, 11), "w must be in \\[0, 10\\]; got 11"),
+        (lambda: d.sdr_count(-1, 0), "N must be in"),
         (lambda: d.segment_false_positive(100, 10, 5, 6), "theta must be in \\[0, 5\\]"),
-        (lambda: d.segment_false_positive(100, 101, 5, 3), "a must be in"),
-        (lambda: d.segment_false_positive(100, 10, -5, 3), "s must be in"),
-        (lambda: d.segment_false_negative(10, 11, 3, 2), "s must be in \\[0, 10\\]"),
+        (lambda: d.segment_false_positive(100, 101, 5, 3), "w must be in"),
+        (lambda: d.segment_false_positive(100, 10, -5, 3), "synapses must be in"),
+        (lambda: d.segment_false_negative(10, 11, 3, 2), "synapses must be in \\[0, 10\\]"),
         (lambda: d.segment_false_negative(10, 5, 3, 11), "v must be in"),
         (lambda: d.segment_false_negative(10, 5, -1, 2), "theta must be in"),
         (lambda: d.overlap_set_size(10, 3, 4), "b must be in \\[0, 3\\]"),
-        (lambda: d.false_match_probability(10, 3, 5, a_x=4), "theta must be in"),
-        (lambda: d.at_least_one(1.5, 3), "p must be in"),
-        (lambda: d.union_active_bits(10, 3, -1), "M must be in"),
+        (lambda: d.false_match_probability(10, 3, 5, w_x=4), "theta must be in"),
+        (lambda: d.at_least_one(1.5, 3), "probability must be in"),
+        (lambda: d.at_least_one(0.5, -1), "events must be in"),
+        (lambda: d.union_active_bits(10, 3, -1), "union must be in"),
         (lambda: d.union_segment_false_positive(100, 10, 5, 11, 2), "theta must be in"),
         (lambda: d.threshold_scan(100, 10, 5, 2, theta=[6]), "theta must be in \\[0, 5\\]"),
         (lambda: d.threshold_scan(100, 10, 5, 2, statistic="max"), "statistic must be"),
@@ -328,18 +331,18 @@ def test_domain_errors_name_the_argument(call, match):
 def test_non_integers_are_rejected():
     with pytest.raises(TypeError, match="theta must be an integer"):
         d.segment_false_positive(100, 10, 5, 2.0)
-    with pytest.raises(TypeError, match="n must be an integer"):
+    with pytest.raises(TypeError, match="N must be an integer"):
         d.segment_false_positive(np.array([100.0]), 10, 5, 2)
 
 
 def test_union_size_pmf_by_exact_enumeration():
-    # n = 7 cells, M = 3 sets of k = 3: every one of C(7, 3)^3 triples enumerated
-    n, k, M = 7, 3, 3
-    sets = list(itertools.combinations(range(n), k))
-    counts = np.zeros(n + 1)
-    for triple in itertools.product(sets, repeat=M):
+    # N = 7 cells, union = 3 sets of k = 3: every one of C(7, 3)^3 triples enumerated
+    N, k, union = 7, 3, 3
+    sets = list(itertools.combinations(range(N), k))
+    counts = np.zeros(N + 1)
+    for triple in itertools.product(sets, repeat=union):
         counts[len(set().union(*triple))] += 1
-    pmf = d.union_size_pmf(n, k, M)
+    pmf = d.union_size_pmf(N, k, union)
     np.testing.assert_allclose(pmf, counts / counts.sum(), atol=1e-14)
     # its mean is the papers' expected union size
-    assert pmf @ np.arange(n + 1) == pytest.approx(d.union_active_bits(n, k, M), rel=1e-12)
+    assert pmf @ np.arange(N + 1) == pytest.approx(d.union_active_bits(N, k, union), rel=1e-12)

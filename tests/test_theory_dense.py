@@ -28,22 +28,22 @@ def test_crosstalk_matches_binomial_enumeration(N, n):
 
 
 def test_crosstalk_leading_order():
-    # Krotov & Hopfield: signal 2 n N^(n-1), variance 4 n^2 (2n-3)!! N^(n-1) (K - 1).
-    N, K, n = 10**6, 5, 4
-    got = dense.crosstalk(N, K, n)
+    # Krotov & Hopfield: signal 2 n N^(n-1), variance 4 n^2 (2n-3)!! N^(n-1) (P - 1).
+    N, P, n = 10**6, 5, 4
+    got = dense.crosstalk(N, P, n)
     assert got.signal == pytest.approx(2 * n * N ** (n - 1), rel=1e-5)
-    assert got.variance == pytest.approx(4 * n * n * 15 * N ** (n - 1) * (K - 1), rel=1e-4)
+    assert got.variance == pytest.approx(4 * n * n * 15 * N ** (n - 1) * (P - 1), rel=1e-4)
 
 
 def test_one_step_error_of_the_hopfield_network():
-    # n = 2: Delta / 4 = (N - 1) + crosstalk of variance (N - 1)(K - 1).
-    for N, K in [(100, 61), (1000, 200), (64, 2)]:
-        want = 0.5 * special.erfc(math.sqrt((N - 1) / (K - 1) / 2))
-        assert dense.one_step_error(N, K, 2) == pytest.approx(want, rel=1e-14)
+    # n = 2: Delta / 4 = (N - 1) + crosstalk of variance (N - 1)(P - 1).
+    for N, P in [(100, 61), (1000, 200), (64, 2)]:
+        want = 0.5 * special.erfc(math.sqrt((N - 1) / (P - 1) / 2))
+        assert dense.one_step_error(N, P, 2) == pytest.approx(want, rel=1e-14)
     assert dense.one_step_error(50, 1, 3) == 0.0
 
 
-def _flip_fraction(N, K, n, trials, rng):
+def _flip_fraction(N, P, n, trials, rng):
     """Fraction of the spins of pattern 0 that one KH update flips, for each trial.
 
     Fresh random patterns each trial; every spin i is updated once with all the others
@@ -52,7 +52,7 @@ def _flip_fraction(N, K, n, trials, rng):
     """
     fractions = np.empty(trials)
     for t in range(trials):
-        xi = 2 * rng.integers(0, 2, size=(K, N), dtype=np.int64) - 1
+        xi = 2 * rng.integers(0, 2, size=(P, N), dtype=np.int64) - 1
         overlap = xi @ xi[0]
         a = xi * xi[0]
         delta = (overlap[:, None] ** n - (overlap[:, None] - 2 * a) ** n).sum(axis=0)
@@ -60,39 +60,39 @@ def _flip_fraction(N, K, n, trials, rng):
     return fractions
 
 
-@pytest.mark.parametrize(("N", "K", "n"), [(51, 513, 3), (100, 61, 2)])
-def test_one_step_error_matches_monte_carlo(N, K, n):
-    # Parities chosen so that Delta is never 0 (docstring); Delta is a sum of K - 1
+@pytest.mark.parametrize(("N", "P", "n"), [(51, 513, 3), (100, 61, 2)])
+def test_one_step_error_matches_monte_carlo(N, P, n):
+    # Parities chosen so that Delta is never 0 (docstring); Delta is a sum of P - 1
     # independent terms, Gaussian to far better than the Monte Carlo error here
-    # (excess kurtosis ~ 12 / K for n = 3). The spins of one trial share their
+    # (excess kurtosis ~ 12 / P for n = 3). The spins of one trial share their
     # patterns, so the error bar is the spread of the per-trial fractions.
-    fractions = _flip_fraction(N, K, n, trials=1500, rng=np.random.default_rng(20161))
+    fractions = _flip_fraction(N, P, n, trials=1500, rng=np.random.default_rng(20161))
     se = fractions.std(ddof=1) / math.sqrt(fractions.size)
-    want = dense.one_step_error(N, K, n)
+    want = dense.one_step_error(N, P, n)
     assert want == pytest.approx(0.1, abs=0.002)
     assert abs(fractions.mean() - want) < 4 * se
 
 
-def test_K_max_formula_and_finite_N_limit():
-    # Krotov & Hopfield: K_max = N^(n-1) / (2 (2n-3)!! ln N); n = 2 gives N / (2 ln N).
-    assert dense.K_max(1000, 2) == pytest.approx(1000 / (2 * math.log(1000)), rel=1e-14)
-    assert dense.K_max(1000, 3) == pytest.approx(1000**2 / (6 * math.log(1000)), rel=1e-14)
-    assert dense.K_max(100, 5) == pytest.approx(100**4 / (2 * 105 * math.log(100)), rel=1e-14)
+def test_P_max_formula_and_finite_N_limit():
+    # Krotov & Hopfield: P_max = N^(n-1) / (2 (2n-3)!! ln N); n = 2 gives N / (2 ln N).
+    assert dense.P_max(1000, 2) == pytest.approx(1000 / (2 * math.log(1000)), rel=1e-14)
+    assert dense.P_max(1000, 3) == pytest.approx(1000**2 / (6 * math.log(1000)), rel=1e-14)
+    assert dense.P_max(100, 5) == pytest.approx(100**4 / (2 * 105 * math.log(100)), rel=1e-14)
     for n in (2, 3, 5, 8):
         for N in (10**2, 10**3, 10**5):
-            ratio = dense.K_max_finite_N(N, n) / dense.K_max(N, n)
+            ratio = dense.P_max_finite_N(N, n) / dense.P_max(N, n)
             assert abs(ratio - 1) < (n * n + 2 * math.log(N)) / N
-    # At K = K_max_finite_N the exact signal-to-noise ratio is sqrt(2 ln N).
+    # At P = P_max_finite_N the exact signal-to-noise ratio is sqrt(2 ln N).
     N, n = 400, 3
     signal, variance = dense.crosstalk(N, 2, n)
-    K = dense.K_max_finite_N(N, n)
-    assert signal**2 / ((K - 1) * variance) == pytest.approx(2 * math.log(N), rel=1e-12)
+    P = dense.P_max_finite_N(N, n)
+    assert signal**2 / ((P - 1) * variance) == pytest.approx(2 * math.log(N), rel=1e-12)
 
 
 def test_full_power_functions_broadcast():
-    got = dense.K_max(np.array([100, 1000]), 3)
+    got = dense.P_max(np.array([100, 1000]), 3)
     assert got.shape == (2,)
-    assert got[1] == dense.K_max(1000, 3)
+    assert got[1] == dense.P_max(1000, 3)
     assert dense.one_step_error(51, [1, 513], 3)[0] == 0.0
 
 
@@ -101,12 +101,12 @@ def test_full_power_functions_broadcast():
 
 
 def test_exponential_capacity():
-    # rho = 0: alpha_c = I(1) / 2 = ln 2 / 2, i.e. K = 2^(N/2) + 1 (Demircigil et al.;
+    # rho = 0: alpha_c = I(1) / 2 = ln 2 / 2, i.e. P = 2^(N/2) + 1 (Demircigil et al.;
     # "N = 2^(d/2)" in Ramsauer et al.).
     assert dense.rate_function(1.0) == pytest.approx(math.log(2), rel=1e-15)
     assert dense.rate_function(0.0) == 0.0
     assert dense.exponential_alpha_c() == pytest.approx(math.log(2) / 2, rel=1e-15)
-    assert dense.exponential_K_max(40) == pytest.approx(2.0**20 + 1, rel=1e-12)
+    assert dense.exponential_P_max(40) == pytest.approx(2.0**20 + 1, rel=1e-12)
     # I(x) = (1/2)[(1+x) ln(1+x) + (1-x) ln(1-x)], even, increasing on [0, 1].
     x = 0.6
     assert dense.rate_function(x) == pytest.approx(
@@ -147,7 +147,7 @@ def test_alpha_c_T0_matches_own_root(p):
 
 
 def test_alpha_c_values():
-    # Distinct-index convention K = alpha N^(p-1), and the full-power one.
+    # Distinct-index convention P = alpha N^(p-1), and the full-power one.
     want = {2: 0.13790556649, 3: 0.12609521539, 4: 0.032976686533, 5: 0.0071988564175}
     for p, alpha in want.items():
         assert dense.alpha_c(p) == pytest.approx(alpha, rel=1e-9)
@@ -248,12 +248,21 @@ def test_nishimori_line(alpha, p):
 
 
 @pytest.mark.parametrize(("N", "n"), [(50, 2), (400, 3), (1600, 4)])
-def test_K_half_solves_its_defining_equation(N, n):
-    # (1 - P_err(K))^N = 1/2 at K_half, P_err = one_step_error (a Gaussian tail, real K
+def test_P_half_solves_its_defining_equation(N, n):
+    # (1 - P_err(P))^N = 1/2 at P_half, P_err = one_step_error (a Gaussian tail, real P
     # through the bracketing odd loads: below at floor, above at ceil)
-    K = dense.K_half(N, n)
-    half = [(1 - dense.one_step_error(N, k, n)) ** N for k in (math.floor(K), math.ceil(K))]
+    P = dense.P_half(N, n)
+    half = [(1 - dense.one_step_error(N, k, n)) ** N for k in (math.floor(P), math.ceil(P))]
     assert half[0] > 0.5 > half[1]
+
+
+def test_P_half_docstring_keeps_its_latex():
+    # It was a non-raw string: "\frac", "\rangle" and "\bigl" had become a form feed, a
+    # carriage return and a backspace.
+    doc = dense.P_half.__doc__
+    assert not [c for c in doc if ord(c) < 32 and c not in "\n\t"]
+    for command in (r"\frac", r"\rangle", r"\bigl", r"\Phi^{-1}"):
+        assert command in doc
 
 
 def test_nose_of_the_retrieval_region_is_on_the_nishimori_line():
@@ -345,12 +354,12 @@ def test_full_power_conversion_matches_one_step_snr():
         (lambda: dense.rs_retrieval(0.2, 3), "alpha must"),
         (lambda: dense.rs_retrieval(-0.1, 3), "alpha must"),
         (lambda: dense.one_step_error(1, 10, 3), "N must"),
-        (lambda: dense.one_step_error(10, 0, 3), "K must"),
+        (lambda: dense.one_step_error(10, 0, 3), "P must"),
         (lambda: dense.crosstalk(10, 3, 1), "n must"),
-        (lambda: dense.K_max(10, 1), "n must"),
+        (lambda: dense.P_max(10, 1), "n must"),
         (lambda: dense.rate_function(1.5), "x must"),
         (lambda: dense.exponential_alpha_c(0.5), "rho must"),
-        (lambda: dense.exponential_K_max(0), "N must"),
+        (lambda: dense.exponential_P_max(0), "N must"),
         (lambda: dense.alpha_to_full_power(-1.0, 3), "alpha must"),
         (lambda: dense.alpha_from_full_power(0.1, 1), "n must"),
         (lambda: dense.alpha_c(3, float("nan")), "T must"),

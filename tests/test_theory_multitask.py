@@ -9,8 +9,8 @@ from scipy import optimize
 
 from theory import multitask as mt
 
-GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0  # d_3, the K = 3 hierarchical threshold
-CROSSOVER = (1.0 + 2.0 * math.sqrt(2.0)) / 7.0  # K = 3: majority state takes over at T = 0
+GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0  # d_3, the P = 3 hierarchical threshold
+CROSSOVER = (1.0 + 2.0 * math.sqrt(2.0)) / 7.0  # P = 3: majority state takes over at T = 0
 
 
 def curie_weiss(T):
@@ -24,7 +24,7 @@ def curie_weiss(T):
 
 @pytest.mark.parametrize("T", [0.3, 0.6, 0.9])
 def test_no_dilution_is_curie_weiss(T):
-    # d = 0: every site has all K entries, the retrieval state is the Mattis state
+    # d = 0: every site has all P entries, the retrieval state is the Mattis state
     # m = tanh(beta m) of the Hopfield model at low load.
     m = curie_weiss(T)
     assert mt.self_consistency([m], 0.0, T)[0] == pytest.approx(m, abs=1e-14)
@@ -55,17 +55,17 @@ def test_free_energy_tends_to_the_energy():
 
 
 @pytest.mark.parametrize(
-    ("d", "T", "K"), [(0.3, 0.1, 3), (0.6, 0.2, 3), (0.5, 0.0, 3), (0.7, 0.05, 4)]
+    ("d", "T", "P"), [(0.3, 0.1, 3), (0.6, 0.2, 3), (0.5, 0.0, 3), (0.7, 0.05, 4)]
 )
-def test_solutions_solve_and_are_classified(d, T, K):
-    s = mt.solutions(d, T, K)
+def test_solutions_solve_and_are_classified(d, T, P):
+    s = mt.solutions(d, T, P)
     np.testing.assert_allclose(mt.self_consistency(s.m, d, T), s.m, atol=1e-10)
     np.testing.assert_array_equal(s.stable, mt.is_stable(s.m, d, T))
     np.testing.assert_allclose(s.f, mt.free_energy(s.m, d, T))
     assert s.ground == 0 and np.all(np.diff(s.f) >= 0.0) and s.stable[s.ground]
     assert np.all(np.diff(s.m, axis=1) <= 0.0) and np.all(s.m >= 0.0)
-    assert [0.0] * K in s.m.tolist()  # the paramagnet is always a solution
-    again = mt.solutions(d, T, K, rng=0)
+    assert [0.0] * P in s.m.tolist()  # the paramagnet is always a solution
+    again = mt.solutions(d, T, P, rng=0)
     np.testing.assert_array_equal(s.m, again.m)
 
 
@@ -80,16 +80,16 @@ def test_global_minimum_over_a_grid():
 # Zero temperature
 
 
-@pytest.mark.parametrize("K", [2, 3, 4, 5])
-def test_hierarchical_state_is_a_fixed_point_iff_below_threshold(K):
+@pytest.mark.parametrize("P", [2, 3, 4, 5])
+def test_hierarchical_state_is_a_fixed_point_iff_below_threshold(P):
     # Signal to noise: m_k > sum_{l>k} m_l for every level iff d < d_K.
-    d_K = mt.hierarchical_threshold(K)
+    d_K = mt.hierarchical_threshold(P)
     for d in np.linspace(0.0, 0.98, 50):
         if abs(d - d_K) < 1e-6:
             continue
-        m = mt.hierarchical_state(d, K)
+        m = mt.hierarchical_state(d, P)
         fixed = np.allclose(mt.self_consistency(m, d, 0.0), m, atol=1e-12)
-        assert fixed == (d < d_K), (K, d)
+        assert fixed == (d < d_K), (P, d)
         assert not fixed or mt.is_stable(m, d, 0.0)  # and then free of ties
 
 
@@ -98,7 +98,7 @@ def test_hierarchical_thresholds():
     assert mt.hierarchical_threshold(3) == pytest.approx(GOLDEN, abs=1e-14)
     # d_4 solves d + d^2 + d^3 = 1: the inverse of the tribonacci constant 1.839286755...
     assert mt.hierarchical_threshold(4) == pytest.approx(1.0 / 1.839286755214161, abs=1e-13)
-    thresholds = [mt.hierarchical_threshold(K) for K in range(3, 30)]
+    thresholds = [mt.hierarchical_threshold(P) for P in range(3, 30)]
     assert np.all(np.diff(thresholds) < 0.0) and 0.5 < thresholds[-1] < 0.5 + 1e-8
     # at the threshold itself the hierarchical field of xi = (+, -, -) ties
     m = mt.hierarchical_state(GOLDEN, 3)
@@ -126,7 +126,7 @@ def test_zero_temperature_states_for_three_patterns(d):
 
 
 def test_two_patterns_at_zero_temperature():
-    # K = 2: the hierarchical state (a, a d) is the ground state at every dilution; the
+    # P = 2: the hierarchical state (a, a d) is the ground state at every dilution; the
     # parallel state (1 - d)(1 + d)/2 ties on xi = (+, -).
     for d in (0.05, 0.4, 0.8, 0.95):
         s = mt.solutions(d, 0.0, 2)
@@ -188,16 +188,16 @@ def test_parallel_regime():
     # it is the global minimum down to T_low; a little below d = 2/3 the window opens
     # below T_c; further below there is none.
     assert np.isnan(mt.parallel_regime(0.5, 3)).all()
-    for d, K, opens_at_T_c in [(0.7, 2, True), (0.9, 4, True), (0.65, 4, False), (0.62, 2, False)]:
-        low, high = mt.parallel_regime(d, K)
+    for d, P, opens_at_T_c in [(0.7, 2, True), (0.9, 4, True), (0.65, 4, False), (0.62, 2, False)]:
+        low, high = mt.parallel_regime(d, P)
         assert 0.0 < low < high <= 1.0 - d
         assert (high == 1.0 - d) == opens_at_T_c
         for T, inside in [(low * 0.99, False), (low * 1.01, True), (high * 0.99, True)]:
-            assert (mt.regime(mt.global_minimum(d, T, K)) == "parallel") == inside
+            assert (mt.regime(mt.global_minimum(d, T, P)) == "parallel") == inside
         if not opens_at_T_c:
-            assert mt.regime(mt.global_minimum(d, high * 1.01, K)) != "parallel"
-        m = mt.parallel_state(d, low * 1.01, K)
-        np.testing.assert_allclose(mt.global_minimum(d, low * 1.01, K), [m] * K, atol=1e-10)
+            assert mt.regime(mt.global_minimum(d, high * 1.01, P)) != "parallel"
+        m = mt.parallel_state(d, low * 1.01, P)
+        np.testing.assert_allclose(mt.global_minimum(d, low * 1.01, P), [m] * P, atol=1e-10)
     assert mt.parallel_state(0.8, 0.2, 3) == 0.0  # at T_c
 
 
@@ -297,15 +297,15 @@ def test_learned_transition_stays_at_one_minus_d():
         (lambda: mt.solutions(1.0, 0.1, 2), "d must be in"),
         (lambda: mt.solutions(-0.1, 0.1, 2), "d must be in"),
         (lambda: mt.solutions(0.3, -0.1, 2), "T must be in"),
-        (lambda: mt.solutions(0.3, 0.1, 0), "K must be in"),
+        (lambda: mt.solutions(0.3, 0.1, 0), "P must be in"),
         (lambda: mt.global_minimum([0.2, 1.2], 0.1, 2), "d must be in"),
-        (lambda: mt.hierarchical_state(0.3, 0), "K must be in"),
+        (lambda: mt.hierarchical_state(0.3, 0), "P must be in"),
         (lambda: mt.hessian([0.1, 0.2], 0.3, 0.0), "T must be in"),
         (lambda: mt.self_consistency(0.5, 0.3, 0.1), "m must be"),
         (lambda: mt.free_energy([np.nan], 0.3, 0.1), "m must be"),
         (lambda: mt.majority_overlap(0.3, 0, 0.5), "M must be in"),
         (lambda: mt.majority_overlap(0.3, 5, 1.5), "r must be in"),
-        (lambda: mt.majority_overlap_limit(0.3, -1.0), "rho must be in"),
+        (lambda: mt.majority_overlap_limit(0.3, -1.0), "entropy must be in"),
     ],
 )
 def test_domain_errors_name_the_argument(call, match):
@@ -314,5 +314,5 @@ def test_domain_errors_name_the_argument(call, match):
 
 
 def test_type_errors():
-    with pytest.raises(TypeError, match="K must be an integer"):
+    with pytest.raises(TypeError, match="P must be an integer"):
         mt.solutions(0.3, 0.1, 2.5)

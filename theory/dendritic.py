@@ -1,26 +1,28 @@
 r"""Exact combinatorics of sparse distributed representations and active dendrites.
 
-An SDR is a set of ``a`` active cells (bits) out of ``n``; all SDRs of a given size
-are equally likely. A dendritic segment holds ``s`` synapses onto a fixed set of
+An SDR is a set of ``w`` active cells (bits) out of ``N``; all SDRs of a given size
+are equally likely. A dendritic segment holds ``synapses`` synapses onto a fixed set of
 cells and fires (an NMDA spike) when at least ``theta`` of them are active. The error
 rates of Ahmad & Hawkins [1]_ [2]_ and Hawkins & Ahmad [3]_ are tails of one
-distribution: the overlap ``b = |S ∩ A|`` of a fixed set ``S`` of ``K`` cells with a
-uniformly random set ``A`` of ``D`` cells out of ``N``, which is hypergeometric,
+distribution: the overlap ``b = |S ∩ A|`` of a fixed set ``S`` of cells with a
+uniformly random set ``A`` of cells out of ``N``, which is hypergeometric,
 
 .. math::
 
-    P(b) = \frac{\binom{K}{b}\binom{N-K}{D-b}}{\binom{N}{D}}
-         = \binom{K}{b}\,\frac{D^{\underline{b}}\,(N-D)^{\underline{K-b}}}{N^{\underline{K}}},
+    P(b) = \frac{\binom{|S|}{b}\binom{N-|S|}{|A|-b}}{\binom{N}{|A|}}
+         = \binom{|S|}{b}\,
+           \frac{|A|^{\underline{b}}\,(N-|A|)^{\underline{|S|-b}}}{N^{\underline{|S|}}},
 
 with :math:`x^{\underline{k}} = x (x-1) \cdots (x-k+1)` the falling factorial.
 
-Notation: ``n`` cells, ``a`` (the papers' ``w``) active cells, ``s`` synapses on a
-segment, ``theta`` its threshold, ``v`` noise bits, ``M`` patterns.
+Notation (the names of ``docs/glossary.md``): ``N`` cells, ``w`` active cells,
+``synapses`` synapses on a segment, ``theta`` its threshold, ``v`` noise bits,
+``union`` patterns in a union (stored on one segment, or making up one input).
 
 Numerics. ``exact=True`` sums the integers and returns a :class:`fractions.Fraction`.
 The default float path computes the largest term of the tail exactly in integers
 and rounds it once, then walks away from it with the term ratio
-``P(b+1)/P(b) = (K-b)(D-b) / ((b+1)(N-K-D+b+1))``, stopping once the rest of the
+``P(b+1)/P(b) = (|S|-b)(|A|-b) / ((b+1)(N-|S|-|A|+b+1))``, stopping once the rest of the
 tail (bounded by a geometric series, since the terms are log-concave) is below
 2**-64 of its largest term. Only positive terms are added, so there is no cancellation: the
 result is within a few hundred ulps of the exact value however small it is, until it
@@ -88,32 +90,33 @@ def _falling(x, k):
     return math.perm(x, k)
 
 
-def _overlap_in_range(N, K, D, lo, hi, exact):
-    """P(lo <= |S ∩ A| <= hi): S a fixed K-set, A a uniform random D-set of N cells."""
-    K, D = min(K, D), max(K, D)  # the distribution is symmetric in K and D
-    lo, hi = max(lo, 0, K + D - N), min(hi, K)
+def _overlap_in_range(N, fixed, drawn, lo, hi, exact):
+    """P(lo <= |S ∩ A| <= hi): S a fixed set of ``fixed`` cells, A a uniform random set
+    of ``drawn`` cells, out of N cells."""
+    small, large = min(fixed, drawn), max(fixed, drawn)  # symmetric in the two sizes
+    lo, hi = max(lo, 0, small + large - N), min(hi, small)
     if lo > hi:
         return Fraction(0) if exact else 0.0
 
-    def weight(b):  # P(b) times the common denominator N^(K)
-        return math.comb(K, b) * _falling(D, b) * _falling(N - D, K - b)
+    def weight(b):  # P(b) times the common denominator N^(small)
+        return math.comb(small, b) * _falling(large, b) * _falling(N - large, small - b)
 
-    denominator = _falling(N, K)
+    denominator = _falling(N, small)
     if exact:
-        total, w = 0, weight(lo)
+        total, term = 0, weight(lo)
         for b in range(lo, hi + 1):
-            total += w
+            total += term
             if b < hi:  # the ratio P(b+1)/P(b) is exact in integers
-                w = w * (K - b) * (D - b) // ((b + 1) * (N - K - D + b + 1))
+                term = term * (small - b) * (large - b) // ((b + 1) * (N - small - large + b + 1))
         return Fraction(total, denominator)
 
     def up(b):  # P(b+1) / P(b)
-        return (K - b) * (D - b) / ((b + 1) * (N - K - D + b + 1))
+        return (small - b) * (large - b) / ((b + 1) * (N - small - large + b + 1))
 
     def down(b):  # P(b-1) / P(b)
-        return b * (N - K - D + b) / ((K - b + 1) * (D - b + 1))
+        return b * (N - small - large + b) / ((small - b + 1) * (large - b + 1))
 
-    mode = (K + 1) * (D + 1) // (N + 2)
+    mode = (small + 1) * (large + 1) // (N + 2)
     peak = min(max(mode, lo), hi)  # the largest term of the range: P is unimodal
     terms = [weight(peak) / denominator]  # int / int rounds correctly
     for step, stop, sign in ((up, hi, 1), (down, lo, -1)):
@@ -134,61 +137,61 @@ def _overlap_in_range(N, K, D, lo, hi, exact):
 
 
 @elementwise
-def sdr_count(n, a):
-    r"""Number of distinct SDRs with ``a`` of ``n`` bits active, :math:`\binom{n}{a}`.
+def sdr_count(N, w):
+    r"""Number of distinct SDRs with ``w`` of ``N`` bits active, :math:`\binom{N}{w}`.
 
     The capacity of the code [1]_ (its number of unique representations; the
     probability that two random SDRs are identical is its inverse, see
     :func:`exact_match_probability`) and the number of possible input patterns of a
-    population of ``n`` cells with ``a`` active [2]_.
+    population of ``N`` cells with ``w`` active [2]_.
 
     Parameters
     ----------
-    n : int
-        Number of bits (cells), n >= 0.
-    a : int
-        Number of active bits, 0 <= a <= n.
+    N : int
+        Number of bits (cells), N >= 0.
+    w : int
+        Number of active bits, 0 <= w <= N.
 
     Returns
     -------
     int
-        Exact. About 2.37e84 for n = 2048, a = 40.
+        Exact. About 2.37e84 for N = 2048, w = 40.
     """
-    n = _count("n", n)
-    return math.comb(n, _count("a", a, high=n))
+    N = _count("N", N)
+    return math.comb(N, _count("w", w, high=N))
 
 
 @elementwise
-def overlap_set_size(n, a, b, a_x=None):
-    r"""Size of the overlap set :math:`|\Omega_x(n, a, b)|`.
+def overlap_set_size(N, w, b, w_x=None):
+    r"""Size of the overlap set :math:`|\Omega_x(N, w, b)|`.
 
-    The number of SDRs with ``a`` of ``n`` bits active that share exactly ``b``
-    active bits with a given SDR ``x`` of ``a_x`` active bits [1]_ (section on
+    The number of SDRs with ``w`` of ``N`` bits active that share exactly ``b``
+    active bits with a given SDR ``x`` of ``w_x`` active bits [1]_ (section on
     overlap sets):
 
-    .. math:: |\Omega_x(n, a, b)| = \binom{a_x}{b} \binom{n - a_x}{a - b}.
+    .. math:: |\Omega_x(N, w, b)| = \binom{w_x}{b} \binom{N - w_x}{w - b}.
 
     Parameters
     ----------
-    n : int
-        Number of bits, n >= 0.
-    a : int
-        Active bits of the counted SDRs, 0 <= a <= n.
+    N : int
+        Number of bits, N >= 0.
+    w : int
+        Active bits of the counted SDRs, 0 <= w <= N.
     b : int
-        Overlap, 0 <= b <= min(a, a_x).
-    a_x : int, optional
-        Active bits of ``x``, 0 <= a_x <= n; default ``a``.
+        Overlap, 0 <= b <= min(w, w_x).
+    w_x : int, optional
+        Active bits of ``x``, 0 <= w_x <= N; default ``w``.
 
     Returns
     -------
     int
-        Exact; summed over b it gives :func:`sdr_count` ``(n, a)``.
+        Exact; summed over b it gives :func:`sdr_count` ``(N, w)``.
     """
-    n = _count("n", n)
-    a = _count("a", a, high=n)
-    a_x = a if a_x is None else _count("a_x", a_x, high=n)
-    b = _count("b", b, high=min(a, a_x))
-    return math.comb(a_x, b) * math.comb(n - a_x, a - b)
+    N = _count("N", N)
+    w = _count("w", w, high=N)
+    w_x = w if w_x is None else _count("w_x", w_x, high=N)
+    b = _count("b", b, high=min(w, w_x))
+    return math.comb(w_x, b) * math.comb(N - w_x, w - b)
 
 
 # ---------------------------------------------------------------------------------
@@ -196,18 +199,18 @@ def overlap_set_size(n, a, b, a_x=None):
 
 
 @elementwise
-def exact_match_probability(n, a, *, exact=False):
-    r"""Probability that two random SDRs of ``a`` of ``n`` bits are identical.
+def exact_match_probability(N, w, *, exact=False):
+    r"""Probability that two random SDRs of ``w`` of ``N`` bits are identical.
 
-    :math:`P(x = y) = 1 / \binom{n}{a}` [1]_ (section on capacity and the probability
+    :math:`P(x = y) = 1 / \binom{N}{w}` [1]_ (section on capacity and the probability
     of mismatches).
 
     Parameters
     ----------
-    n : int
-        Number of bits, n >= 1.
-    a : int
-        Active bits, 0 <= a <= n.
+    N : int
+        Number of bits, N >= 1.
+    w : int
+        Active bits, 0 <= w <= N.
     exact : bool, default=False
         Return a :class:`~fractions.Fraction` instead of a float.
 
@@ -215,38 +218,38 @@ def exact_match_probability(n, a, *, exact=False):
     -------
     float or Fraction
     """
-    n = check_param("n", n, low=1, integer=True)
-    count = math.comb(n, _count("a", a, high=n))
+    N = check_param("N", N, low=1, integer=True)
+    count = math.comb(N, _count("w", w, high=N))
     return Fraction(1, count) if exact else 1 / count
 
 
 @elementwise
-def false_match_probability(n, a, theta, a_x=None, *, exact=False):
+def false_match_probability(N, w, theta, w_x=None, *, exact=False):
     r"""Probability that a random SDR matches a given one: overlap at least ``theta``.
 
     Eq. (7) of [1]_, the inexact-match false positive rate
 
     .. math::
 
-        fp_a^n(\theta) = \frac{\sum_{b \ge \theta} |\Omega_x(n, a, b)|}{\binom{n}{a}}
+        fp_w^N(\theta) = \frac{\sum_{b \ge \theta} |\Omega_x(N, w, b)|}{\binom{N}{w}}
                        = \sum_{b \ge \theta}
-                         \frac{\binom{a_x}{b} \binom{n - a_x}{a - b}}{\binom{n}{a}},
+                         \frac{\binom{w_x}{b} \binom{N - w_x}{w - b}}{\binom{N}{w}},
 
-    for a random SDR of ``a`` active bits against a fixed ``x`` of ``a_x`` (the
-    overlap-set sizes of :func:`overlap_set_size`). With ``a_x = s`` it is the false
-    positive rate of a segment, :func:`segment_false_positive`; with
-    ``theta = a = a_x`` it is :func:`exact_match_probability`.
+    for a random SDR of ``w`` active bits against a fixed ``x`` of ``w_x`` (the
+    overlap-set sizes of :func:`overlap_set_size`). With ``w_x = synapses`` it is the
+    false positive rate of a segment, :func:`segment_false_positive`; with
+    ``theta = w = w_x`` it is :func:`exact_match_probability`.
 
     Parameters
     ----------
-    n : int
-        Number of bits, n >= 1.
-    a : int
-        Active bits of the random SDR, 0 <= a <= n.
+    N : int
+        Number of bits, N >= 1.
+    w : int
+        Active bits of the random SDR, 0 <= w <= N.
     theta : int
-        Match threshold, 0 <= theta <= a_x.
-    a_x : int, optional
-        Active bits of the fixed SDR, 0 <= a_x <= n; default ``a``.
+        Match threshold, 0 <= theta <= w_x.
+    w_x : int, optional
+        Active bits of the fixed SDR, 0 <= w_x <= N; default ``w``.
     exact : bool, default=False
         Return a :class:`~fractions.Fraction` instead of a float.
 
@@ -254,11 +257,11 @@ def false_match_probability(n, a, theta, a_x=None, *, exact=False):
     -------
     float or Fraction
     """
-    n = check_param("n", n, low=1, integer=True)
-    a = _count("a", a, high=n)
-    a_x = a if a_x is None else _count("a_x", a_x, high=n)
-    theta = _count("theta", theta, high=a_x)
-    return _overlap_in_range(n, a_x, a, theta, a_x, exact)
+    N = check_param("N", N, low=1, integer=True)
+    w = _count("w", w, high=N)
+    w_x = w if w_x is None else _count("w_x", w_x, high=N)
+    theta = _count("theta", theta, high=w_x)
+    return _overlap_in_range(N, w_x, w, theta, w_x, exact)
 
 
 # ---------------------------------------------------------------------------------
@@ -266,72 +269,73 @@ def false_match_probability(n, a, theta, a_x=None, *, exact=False):
 
 
 @elementwise
-def segment_false_positive(n, a, s, theta, *, exact=False):
+def segment_false_positive(N, w, synapses, theta, *, exact=False):
     r"""Probability that a segment fires on a random input: its false positive rate.
 
-    A segment with ``s`` synapses onto fixed cells and threshold ``theta`` sees a
-    random pattern of ``a`` active cells out of ``n``; Eq. (1) of [3]_ (the
-    subsampled false-match probability of [2]_):
+    A segment with ``synapses`` synapses onto fixed cells and threshold ``theta`` sees
+    a random pattern of ``w`` active cells out of ``N``; Eq. (1) of [3]_ (the
+    subsampled false-match probability of [2]_), with the number of synapses written
+    :math:`n_s`:
 
     .. math::
 
-        P_{FP}(n, a, s, \theta) = \sum_{b=\theta}^{s}
-            \frac{\binom{s}{b} \binom{n - s}{a - b}}{\binom{n}{a}}.
+        P_{FP}(N, w, n_s, \theta) = \sum_{b=\theta}^{n_s}
+            \frac{\binom{n_s}{b} \binom{N - n_s}{w - b}}{\binom{N}{w}}.
 
     Parameters
     ----------
-    n : int
-        Number of cells, n >= 1.
-    a : int
-        Active cells of the input, 0 <= a <= n.
-    s : int
-        Synapses on the segment, 0 <= s <= n.
+    N : int
+        Number of cells, N >= 1.
+    w : int
+        Active cells of the input, 0 <= w <= N.
+    synapses : int
+        Synapses on the segment, 0 <= synapses <= N.
     theta : int
-        NMDA spike threshold, 0 <= theta <= s.
+        NMDA spike threshold, 0 <= theta <= synapses.
     exact : bool, default=False
         Return a :class:`~fractions.Fraction` instead of a float.
 
     Returns
     -------
     float or Fraction
-        9.8e-21 for n = 200000, a = 2000, s = theta = 10 (the example of [3]_).
+        9.8e-21 for N = 200000, w = 2000, synapses = theta = 10 (the example of [3]_).
     """
-    n = check_param("n", n, low=1, integer=True)
-    a = _count("a", a, high=n)
-    s = _count("s", s, high=n)
-    theta = _count("theta", theta, high=s)
-    return _overlap_in_range(n, s, a, theta, s, exact)
+    N = check_param("N", N, low=1, integer=True)
+    w = _count("w", w, high=N)
+    synapses = _count("synapses", synapses, high=N)
+    theta = _count("theta", theta, high=synapses)
+    return _overlap_in_range(N, synapses, w, theta, synapses, exact)
 
 
 @elementwise
-def segment_false_negative(a, s, theta, v, *, exact=False):
+def segment_false_negative(w, synapses, theta, v, *, exact=False):
     r"""Probability that a segment misses its pattern when ``v`` of its bits are noise.
 
-    The segment's ``s`` synapses are a random subset of the ``a`` active cells of a
-    pattern; the input replaces ``v`` of those ``a`` cells by cells outside the
-    pattern, which the segment does not see. The synapses that stay active are
+    The segment's synapses (:math:`n_s` of them) are a random subset of the ``w`` active
+    cells of a pattern; the input replaces ``v`` of those ``w`` cells by cells outside
+    the pattern, which the segment does not see. The synapses that stay active are
     hypergeometric, and the segment fails when fewer than ``theta`` remain [2]_
     (section on robustness to noise):
 
     .. math::
 
-        P_{FN}(a, s, \theta, v) = \sum_{b=0}^{\theta - 1}
-            \frac{\binom{a - v}{b} \binom{v}{s - b}}{\binom{a}{s}}.
+        P_{FN}(w, n_s, \theta, v) = \sum_{b=0}^{\theta - 1}
+            \frac{\binom{w - v}{b} \binom{v}{n_s - b}}{\binom{w}{n_s}}.
 
-    The sum runs over ``b`` synapses still active; counting instead the ``s - b``
-    synapses lost to noise gives the equivalent form
-    :math:`\sum_{c > s - \theta} \binom{s}{c}\binom{a - s}{v - c} / \binom{a}{v}`.
+    The sum runs over ``b`` synapses still active; counting instead the
+    :math:`n_s - b` synapses lost to noise gives the equivalent form
+    :math:`\sum_{c > n_s - \theta} \binom{n_s}{c}\binom{w - n_s}{v - c} / \binom{w}{v}`.
 
     Parameters
     ----------
-    a : int
-        Active cells of the pattern, a >= 0.
-    s : int
-        Synapses on the segment, 0 <= s <= a.
+    w : int
+        Active cells of the pattern, w >= 0.
+    synapses : int
+        Synapses on the segment, 0 <= synapses <= w.
     theta : int
-        NMDA spike threshold, 0 <= theta <= s.
+        NMDA spike threshold, 0 <= theta <= synapses.
     v : int
-        Active bits replaced by noise, 0 <= v <= a.
+        Active bits replaced by noise, 0 <= v <= w.
     exact : bool, default=False
         Return a :class:`~fractions.Fraction` instead of a float.
 
@@ -339,27 +343,27 @@ def segment_false_negative(a, s, theta, v, *, exact=False):
     -------
     float or Fraction
     """
-    a = _count("a", a)
-    s = _count("s", s, high=a)
-    theta = _count("theta", theta, high=s)
-    v = _count("v", v, high=a)
-    return _overlap_in_range(a, s, a - v, 0, theta - 1, exact)
+    w = _count("w", w)
+    synapses = _count("synapses", synapses, high=w)
+    theta = _count("theta", theta, high=synapses)
+    v = _count("v", v, high=w)
+    return _overlap_in_range(w, synapses, w - v, 0, theta - 1, exact)
 
 
 @elementwise
-def detection_error(n, a, s, theta, v, *, exact=False):
+def detection_error(N, w, synapses, theta, v, *, exact=False):
     r"""False positives plus false negatives of a segment: the error to minimise.
 
-    :math:`P_{FP}(n, a, s, \theta) + P_{FN}(a, s, \theta, v)`, the total error that
-    the optimal-threshold analysis of [2]_ trades off: raising ``theta`` cuts false
-    positives and costs false negatives under noise.
+    :math:`P_{FP}(N, w, n_s, \theta) + P_{FN}(w, n_s, \theta, v)` (:math:`n_s` the
+    synapses), the total error that the optimal-threshold analysis of [2]_ trades off:
+    raising ``theta`` cuts false positives and costs false negatives under noise.
 
     Parameters
     ----------
-    n, a, s, theta : int
+    N, w, synapses, theta : int
         As in :func:`segment_false_positive`.
     v : int
-        Noise bits, as in :func:`segment_false_negative` (0 <= v <= a).
+        Noise bits, as in :func:`segment_false_negative` (0 <= v <= w).
     exact : bool, default=False
         Return a :class:`~fractions.Fraction` instead of a float.
 
@@ -368,86 +372,86 @@ def detection_error(n, a, s, theta, v, *, exact=False):
     float or Fraction
         At most 2.
     """
-    fp = segment_false_positive(n, a, s, theta, exact=exact)
-    return fp + segment_false_negative(a, s, theta, v, exact=exact)
+    fp = segment_false_positive(N, w, synapses, theta, exact=exact)
+    return fp + segment_false_negative(w, synapses, theta, v, exact=exact)
 
 
 # ---------------------------------------------------------------------------------
-# Many patterns: M segments, M stored SDRs, unions
+# Many patterns: many segments, many stored SDRs, unions
 
 
 @elementwise
-def at_least_one(p, M):
-    r"""Probability that at least one of ``M`` independent events of probability p occurs.
+def at_least_one(probability, events):
+    r"""Probability that at least one of ``events`` independent events occurs.
 
-    :math:`1 - (1 - p)^M`, e.g. that some of a neuron's ``M`` segments fires
-    falsely [2]_. Computed as ``-expm1(M log1p(-p))``, so it stays accurate down to
-    p ~ 1e-300, where it equals M p to rounding.
+    :math:`1 - (1 - p)^k` for k events of probability p each, e.g. that some of a
+    neuron's k segments fires falsely [2]_. Computed as ``-expm1(k log1p(-p))``, so it
+    stays accurate down to p ~ 1e-300, where it equals k p to rounding.
 
     Parameters
     ----------
-    p : float
-        Probability of one event, 0 <= p <= 1.
-    M : int
-        Number of events, M >= 0.
+    probability : float
+        Probability p of one event, 0 <= p <= 1.
+    events : int
+        Number k of events, k >= 0.
 
     Returns
     -------
     float
-        Never more than :func:`union_bound` ``(p, M)``.
+        Never more than :func:`union_bound` ``(probability, events)``.
     """
-    p = check_param("p", p, low=0.0, high=1.0)
-    M = _count("M", M)
+    p = check_param("probability", probability, low=0.0, high=1.0)
+    k = _count("events", events)
     if p == 1.0:  # log1p(-1) = -inf
-        return 1.0 if M > 0 else 0.0
-    return 0.0 - math.expm1(M * math.log1p(-p))
+        return 1.0 if k > 0 else 0.0
+    return 0.0 - math.expm1(k * math.log1p(-p))
 
 
 @elementwise
-def union_bound(p, M):
-    r"""Union bound on the probability that any of ``M`` events of probability p occurs.
+def union_bound(probability, events):
+    r"""Union bound on the probability that any of ``events`` events occurs.
 
-    :math:`\min(1, M p)`, valid whether or not the events are independent: the bound
-    of [1]_ on false positives when classifying against a list of ``M`` stored SDRs,
-    :math:`fp_X(\theta) \le \sum_{i} fp_{a}^{n}(\theta)` (section on classifying a
-    set of vectors), and of a neuron with ``M`` segments [2]_.
+    :math:`\min(1, k p)` for k events of probability p each, valid whether or not the
+    events are independent: the bound of [1]_ on false positives when classifying
+    against a list of k stored SDRs, :math:`fp_X(\theta) \le \sum_{i} fp_{w}^{N}(\theta)`
+    (section on classifying a set of vectors), and of a neuron with k segments [2]_.
 
     Parameters
     ----------
-    p : float
-        Probability of one event, 0 <= p <= 1.
-    M : int
-        Number of events, M >= 0.
+    probability : float
+        Probability p of one event, 0 <= p <= 1.
+    events : int
+        Number k of events, k >= 0.
 
     Returns
     -------
     float
     """
-    p = check_param("p", p, low=0.0, high=1.0)
-    return min(1.0, _count("M", M) * p)
+    p = check_param("probability", probability, low=0.0, high=1.0)
+    return min(1.0, _count("events", events) * p)
 
 
 @elementwise
-def union_active_bits(n, a, M, *, exact=False):
-    r"""Expected number of active bits in the union (OR) of ``M`` random SDRs.
+def union_active_bits(N, w, union, *, exact=False):
+    r"""Expected number of active bits in the union (OR) of ``union`` random SDRs.
 
-    Each bit stays off in one SDR with probability 1 - a/n, so in the union with
-    :math:`p_0 = (1 - a/n)^M` and [1]_ (section on unions)
+    Each bit stays off in one SDR with probability 1 - w/N, so in the union of k =
+    ``union`` SDRs with :math:`p_0 = (1 - w/N)^k` and [1]_ (section on unions)
 
-    .. math:: E|X| = n (1 - p_0) = n \left(1 - (1 - a/n)^M\right).
+    .. math:: E|X| = N (1 - p_0) = N \left(1 - (1 - w/N)^k\right).
 
-    This is exact for the mean. With ``a`` replaced by the synapses ``s`` of one
-    pattern, it is the expected synapse count of a segment that stores ``M``
-    patterns [2]_ (the union property).
+    This is exact for the mean. With ``w`` replaced by the synapses of one pattern, it
+    is the expected synapse count of a segment that stores ``union`` patterns [2]_ (the
+    union property).
 
     Parameters
     ----------
-    n : int
-        Number of bits, n >= 1.
-    a : int
-        Active bits of each SDR, 0 <= a <= n.
-    M : int
-        Number of SDRs in the union, M >= 0.
+    N : int
+        Number of bits, N >= 1.
+    w : int
+        Active bits of each SDR, 0 <= w <= N.
+    union : int
+        Number of SDRs in the union, union >= 0.
     exact : bool, default=False
         Return a :class:`~fractions.Fraction` instead of a float.
 
@@ -455,31 +459,31 @@ def union_active_bits(n, a, M, *, exact=False):
     -------
     float or Fraction
     """
-    n = check_param("n", n, low=1, integer=True)
-    a = _count("a", a, high=n)
-    M = _count("M", M)
+    N = check_param("N", N, low=1, integer=True)
+    w = _count("w", w, high=N)
+    union = _count("union", union)
     if exact:
-        return n * (1 - Fraction(n - a, n) ** M)
-    if a == n:  # log1p(-1) = -inf
-        return float(n) if M > 0 else 0.0
-    return n * (0.0 - math.expm1(M * math.log1p(-a / n)))
+        return N * (1 - Fraction(N - w, N) ** union)
+    if w == N:  # log1p(-1) = -inf
+        return float(N) if union > 0 else 0.0
+    return N * (0.0 - math.expm1(union * math.log1p(-w / N)))
 
 
-def _union_size(n, a, M):
+def _union_size(N, w, union):
     """The union's expected active bits rounded to the nearest integer, as the papers
     use it in place of an SDR's size."""
-    return round(union_active_bits(n, a, M))
+    return round(union_active_bits(N, w, union))
 
 
 @elementwise
-def union_exact_match_probability(n, a, M, *, exact=False):
-    r"""Probability that a random SDR lies entirely inside the union of ``M`` SDRs.
+def union_exact_match_probability(N, w, union, *, exact=False):
+    r"""Probability that a random SDR lies entirely inside the union of ``union`` SDRs.
 
-    A random SDR of ``a`` active bits is a false positive of the union when each of
+    A random SDR of ``w`` active bits is a false positive of the union when each of
     its bits is on there, which [1]_ (section on unions) takes as independent events
     of probability :math:`1 - p_0`:
 
-    .. math:: p_{fp} = (1 - p_0)^a, \qquad p_0 = (1 - a/n)^M.
+    .. math:: p_{fp} = (1 - p_0)^w, \qquad p_0 = (1 - w/N)^k, \quad k = \mathrm{union}.
 
     Treating the bits as independent makes this an approximation to the exact
     combinatorial probability (bits of an SDR are drawn without replacement); it is
@@ -487,12 +491,12 @@ def union_exact_match_probability(n, a, M, *, exact=False):
 
     Parameters
     ----------
-    n : int
-        Number of bits, n >= 1.
-    a : int
-        Active bits of every SDR, 0 <= a <= n.
-    M : int
-        Number of SDRs in the union, M >= 1.
+    N : int
+        Number of bits, N >= 1.
+    w : int
+        Active bits of every SDR, 0 <= w <= N.
+    union : int
+        Number of SDRs in the union, union >= 1.
     exact : bool, default=False
         Return a :class:`~fractions.Fraction` instead of a float.
 
@@ -500,123 +504,126 @@ def union_exact_match_probability(n, a, M, *, exact=False):
     -------
     float or Fraction
     """
-    n = check_param("n", n, low=1, integer=True)
-    a = _count("a", a, high=n)
-    M = check_param("M", M, low=1, integer=True)
-    on = union_active_bits(n, a, M, exact=exact) / n
-    return on**a
+    N = check_param("N", N, low=1, integer=True)
+    w = _count("w", w, high=N)
+    union = check_param("union", union, low=1, integer=True)
+    on = union_active_bits(N, w, union, exact=exact) / N
+    return on**w
 
 
 @elementwise
-def union_false_match_probability(n, a, theta, M, *, exact=False):
-    r"""Probability that a random SDR matches the union of ``M`` SDRs (overlap >= theta).
+def union_false_match_probability(N, w, theta, union, *, exact=False):
+    r"""Probability that a random SDR matches the union of ``union`` SDRs (overlap >=
+    theta).
 
     The inexact match of [1]_ (section on the robustness of unions): Eq. (7) with the
-    fixed SDR replaced by the union ``X``, whose size ``a_X`` is the expected count of
+    fixed SDR replaced by the union ``X``, whose size ``w_X`` is the expected count of
     :func:`union_active_bits` rounded to the nearest integer,
 
     .. math::
 
         fp_X(\theta) = \sum_{b \ge \theta}
-            \frac{\binom{a_X}{b} \binom{n - a_X}{a - b}}{\binom{n}{a}}.
+            \frac{\binom{w_X}{b} \binom{N - w_X}{w - b}}{\binom{N}{w}}.
 
     Parameters
     ----------
-    n : int
-        Number of bits, n >= 1.
-    a : int
-        Active bits of every SDR, 0 <= a <= n.
+    N : int
+        Number of bits, N >= 1.
+    w : int
+        Active bits of every SDR, 0 <= w <= N.
     theta : int
-        Match threshold, 0 <= theta <= a.
-    M : int
-        Number of SDRs in the union, M >= 1.
+        Match threshold, 0 <= theta <= w.
+    union : int
+        Number of SDRs in the union, union >= 1.
     exact : bool, default=False
-        Return a :class:`~fractions.Fraction` (of the formula at integer a_X).
+        Return a :class:`~fractions.Fraction` (of the formula at integer w_X).
 
     Returns
     -------
     float or Fraction
     """
-    n = check_param("n", n, low=1, integer=True)
-    a = _count("a", a, high=n)
-    theta = _count("theta", theta, high=a)
-    M = check_param("M", M, low=1, integer=True)
-    return _overlap_in_range(n, _union_size(n, a, M), a, theta, a, exact)
+    N = check_param("N", N, low=1, integer=True)
+    w = _count("w", w, high=N)
+    theta = _count("theta", theta, high=w)
+    union = check_param("union", union, low=1, integer=True)
+    return _overlap_in_range(N, _union_size(N, w, union), w, theta, w, exact)
 
 
 @elementwise
-def union_segment_false_positive(n, a, s, theta, M, *, exact=False):
-    r"""False positive rate of a segment that stores ``M`` patterns (the union property).
+def union_segment_false_positive(N, w, synapses, theta, union, *, exact=False):
+    r"""False positive rate of a segment that stores ``union`` patterns (the union
+    property).
 
-    A segment that learns ``M`` patterns with ``s`` synapses each holds their union:
-    on average :math:`s_M = n (1 - (1 - s/n)^M)` distinct synapses
-    (:func:`union_active_bits` with ``s`` for ``a``). Its false positive rate is
-    :func:`segment_false_positive` with ``s_M``, rounded to an integer, for ``s``
-    [2]_ (union property). For ``M s << n``, ``s_M ≈ M s``.
+    A segment that learns k = ``union`` patterns with :math:`n_s` synapses each holds
+    their union: on average :math:`N (1 - (1 - n_s/N)^k)` distinct synapses
+    (:func:`union_active_bits` with the synapses for ``w``). Its false positive rate is
+    :func:`segment_false_positive` with that count, rounded to an integer, for the
+    synapses [2]_ (union property). For :math:`k n_s \ll N` the count is about
+    :math:`k n_s`.
 
     Parameters
     ----------
-    n : int
-        Number of cells, n >= 1.
-    a : int
-        Active cells of the input, 0 <= a <= n.
-    s : int
-        Synapses per stored pattern, 0 <= s <= n.
+    N : int
+        Number of cells, N >= 1.
+    w : int
+        Active cells of the input, 0 <= w <= N.
+    synapses : int
+        Synapses per stored pattern, 0 <= synapses <= N.
     theta : int
-        NMDA spike threshold, 0 <= theta <= M s.
-    M : int
-        Number of stored patterns, M >= 1.
+        NMDA spike threshold, 0 <= theta <= union synapses.
+    union : int
+        Number of stored patterns, union >= 1.
     exact : bool, default=False
-        Return a :class:`~fractions.Fraction` (of the formula at integer s_M).
+        Return a :class:`~fractions.Fraction` (of the formula at the integer count).
 
     Returns
     -------
     float or Fraction
     """
-    n = check_param("n", n, low=1, integer=True)
-    a = _count("a", a, high=n)
-    s = _count("s", s, high=n)
-    M = check_param("M", M, low=1, integer=True)
-    theta = _count("theta", theta, high=M * s)
-    synapses = _union_size(n, s, M)
-    return _overlap_in_range(n, synapses, a, theta, synapses, exact)
+    N = check_param("N", N, low=1, integer=True)
+    w = _count("w", w, high=N)
+    synapses = _count("synapses", synapses, high=N)
+    union = check_param("union", union, low=1, integer=True)
+    theta = _count("theta", theta, high=union * synapses)
+    held = _union_size(N, synapses, union)
+    return _overlap_in_range(N, held, w, theta, held, exact)
 
 
 @elementwise
-def union_input_false_positive(n, a, s, theta, M, *, exact=False):
-    r"""False positive rate of a segment whose input is the union of ``M`` patterns.
+def union_input_false_positive(N, w, synapses, theta, union, *, exact=False):
+    r"""False positive rate of a segment whose input is the union of ``union`` patterns.
 
-    When the input is the union of ``M`` random patterns of ``a`` active cells (e.g.
-    several simultaneous predictions), it has on average
-    :math:`a_M = n (1 - (1 - a/n)^M)` active cells; the false positive rate is
-    :func:`segment_false_positive` with ``a_M``, rounded to an integer, for ``a``
+    When the input is the union of k = ``union`` random patterns of ``w`` active cells
+    (e.g. several simultaneous predictions), it has on average
+    :math:`w_k = N (1 - (1 - w/N)^k)` active cells; the false positive rate is
+    :func:`segment_false_positive` with :math:`w_k`, rounded to an integer, for ``w``
     [2]_ (union property).
 
     Parameters
     ----------
-    n : int
-        Number of cells, n >= 1.
-    a : int
-        Active cells of each pattern in the union, 0 <= a <= n.
-    s : int
-        Synapses on the segment, 0 <= s <= n.
+    N : int
+        Number of cells, N >= 1.
+    w : int
+        Active cells of each pattern in the union, 0 <= w <= N.
+    synapses : int
+        Synapses on the segment, 0 <= synapses <= N.
     theta : int
-        NMDA spike threshold, 0 <= theta <= s.
-    M : int
-        Number of patterns in the input, M >= 1.
+        NMDA spike threshold, 0 <= theta <= synapses.
+    union : int
+        Number of patterns in the input, union >= 1.
     exact : bool, default=False
-        Return a :class:`~fractions.Fraction` (of the formula at integer a_M).
+        Return a :class:`~fractions.Fraction` (of the formula at integer w_k).
 
     Returns
     -------
     float or Fraction
     """
-    n = check_param("n", n, low=1, integer=True)
-    a = _count("a", a, high=n)
-    s = _count("s", s, high=n)
-    theta = _count("theta", theta, high=s)
-    M = check_param("M", M, low=1, integer=True)
-    return _overlap_in_range(n, s, _union_size(n, a, M), theta, s, exact)
+    N = check_param("N", N, low=1, integer=True)
+    w = _count("w", w, high=N)
+    synapses = _count("synapses", synapses, high=N)
+    theta = _count("theta", theta, high=synapses)
+    union = check_param("union", union, low=1, integer=True)
+    return _overlap_in_range(N, synapses, _union_size(N, w, union), theta, synapses, exact)
 
 
 # ---------------------------------------------------------------------------------
@@ -628,11 +635,11 @@ class ThresholdScan(NamedTuple):
 
     Attributes
     ----------
-    theta : ndarray of shape (T,), int
+    theta : ndarray of shape (thresholds,), int
         The thresholds scanned.
-    error : ndarray of shape (P, T), float
-        :func:`detection_error` at each of the P grid points and each threshold.
-    summary : ndarray of shape (T,), float
+    error : ndarray of shape (points, thresholds), float
+        :func:`detection_error` at each grid point and each threshold.
+    summary : ndarray of shape (thresholds,), float
         Its median (or mean) over the grid points.
     theta_opt : int
         The threshold that minimises ``summary`` (the smallest, if several do).
@@ -644,22 +651,23 @@ class ThresholdScan(NamedTuple):
     theta_opt: int
 
 
-def threshold_scan(n, a, s, v, theta=None, statistic="median"):
+def threshold_scan(N, w, synapses, v, theta=None, statistic="median"):
     r"""Find the threshold that minimises the typical error over a range of neurons.
 
     The optimal-threshold analysis of [2]_: for each point of a grid of populations
-    ``n``, activities ``a``, segment sizes ``s`` and noise levels ``v``, the
+    ``N``, activities ``w``, segment sizes ``synapses`` and noise levels ``v``, the
     :func:`detection_error` (false positives plus false negatives) is computed as a
     function of ``theta``; its median (or mean) over the grid is minimised.
 
     Parameters
     ----------
-    n, a, s, v : int or array_like of int
+    N, w, synapses, v : int or array_like of int
         The grid points, broadcast against each other and flattened (build a full
         grid with :func:`numpy.meshgrid`; for noise as a fraction f of the active
-        bits pass ``v = np.rint(f * a).astype(int)``).
+        bits pass ``v = np.rint(f * w).astype(int)``).
     theta : array_like of int, optional
-        Thresholds to scan, each 0 <= theta <= min(s); default 1, ..., min(s).
+        Thresholds to scan, each 0 <= theta <= min(synapses); default 1, ...,
+        min(synapses).
     statistic : {"median", "mean"}, default="median"
         How the errors of the grid points are summarised at each threshold.
 
@@ -671,49 +679,50 @@ def threshold_scan(n, a, s, v, theta=None, statistic="median"):
     summarise = {"median": np.median, "mean": np.mean}
     if statistic not in summarise:
         raise ValueError(f"statistic must be 'median' or 'mean'; got {statistic!r}")
-    points = [np.ravel(x) for x in np.broadcast_arrays(n, a, s, v)]
+    points = [np.ravel(x) for x in np.broadcast_arrays(N, w, synapses, v)]
     if points[0].size == 0:
-        raise ValueError("n, a, s, v must give at least one grid point; got none")
-    s_min = int(points[2].min())
+        raise ValueError("N, w, synapses, v must give at least one grid point; got none")
+    fewest = int(points[2].min())
     if theta is None:
-        theta = np.arange(1, s_min + 1)
+        theta = np.arange(1, fewest + 1)
     theta = np.atleast_1d(theta)
     if theta.size == 0:
-        raise ValueError(f"theta must hold at least one threshold <= min(s) = {s_min}")
+        raise ValueError(f"theta must hold at least one threshold <= min(synapses) = {fewest}")
     for t in theta:
-        _count("theta", t.item(), high=s_min)
-    n, a, s, v = (x[:, None] for x in points)
-    error = detection_error(n, a, s, theta[None, :], v)
+        _count("theta", t.item(), high=fewest)
+    N, w, synapses, v = (x[:, None] for x in points)
+    error = detection_error(N, w, synapses, theta[None, :], v)
     summary = summarise[statistic](error, axis=0)
     return ThresholdScan(theta, error, summary, int(theta[np.argmin(summary)]))
 
 
-def union_size_pmf(n, k, M):
-    r"""P(|X_1 ∪ ... ∪ X_M| = u), u = 0..n, for M independent random k-sets of n cells.
+def union_size_pmf(N, k, union):
+    r"""P(|X_1 ∪ ... ∪ X_union| = n_u), n_u = 0..N, for ``union`` independent random
+    k-sets of N cells.
 
-    Adding a k-set to a union of u cells adds k - b new cells, b hypergeometric (n cells,
-    u of them in the union, k drawn; its pmf by log-gamma, far faster here than
-    scipy.stats.hypergeom): a Markov chain from u = k. Probabilities below
-    1e-24 of the largest are dropped at each step. Its mean is :func:`union_active_bits`.
+    Adding a k-set to a union of n_u cells adds k - b new cells, b hypergeometric (N
+    cells, n_u of them in the union, k drawn; its pmf by log-gamma, far faster here than
+    scipy.stats.hypergeom): a Markov chain from n_u = k. Probabilities below 1e-24 of
+    the largest are dropped at each step. Its mean is :func:`union_active_bits`.
 
     Returns
     -------
-    ndarray of shape (n + 1,)
+    ndarray of shape (N + 1,)
     """
-    n = check_param("n", n, low=1, integer=True)
-    k = _count("k", k, high=n)
-    M = check_param("M", M, low=1, integer=True)
-    p = np.zeros(n + 1)
+    N = check_param("N", N, low=1, integer=True)
+    k = _count("k", k, high=N)
+    union = check_param("union", union, low=1, integer=True)
+    p = np.zeros(N + 1)
     p[k] = 1.0
     b = np.arange(k + 1)[None, :]
-    for _ in range(M - 1):
-        u = np.flatnonzero(p > 1e-24 * p.max())[:, None]
-        possible = (b <= u) & (k - b <= n - u)
+    for _ in range(union - 1):
+        size = np.flatnonzero(p > 1e-24 * p.max())[:, None]
+        possible = (b <= size) & (k - b <= N - size)
         with np.errstate(invalid="ignore"):  # log C(x, y) by log-gamma, NaN off support
-            log_step = _log_comb(u, b) + _log_comb(n - u, k - b) - _log_comb(n, k)
+            log_step = _log_comb(size, b) + _log_comb(N - size, k - b) - _log_comb(N, k)
         step = np.where(possible, np.exp(np.where(possible, log_step, 0.0)), 0.0)
         new = np.zeros_like(p)
-        np.add.at(new, np.minimum(u + k - b, n), p[u] * step)
+        np.add.at(new, np.minimum(size + k - b, N), p[size] * step)
         p = new
     return p
 
@@ -723,22 +732,23 @@ def _log_comb(x, y):
     return special.gammaln(x + 1) - special.gammaln(y + 1) - special.gammaln(x - y + 1)
 
 
-def union_averaged_false_positive(n, a, s, theta, M, kind):
+def union_averaged_false_positive(N, w, synapses, theta, union, kind):
     r"""False positive rate averaged over the distribution of union sizes
     (:func:`union_size_pmf`), where :func:`union_segment_false_positive` and
     :func:`union_input_false_positive` put the expected size, rounded.
 
-    ``kind`` "segment": the segment holds the union of M subsamples of s cells, and
-    P_FP(n, a, |union|, theta) is averaged; "input": the input is the union of M
-    patterns of a cells, and P_FP(n, |union|, s, theta) is averaged.
+    ``kind`` "segment": the segment holds the union of ``union`` subsamples of
+    ``synapses`` cells, and P_FP(N, w, size, theta) is averaged over its size;
+    "input": the input is the union of ``union`` patterns of ``w`` cells, and
+    P_FP(N, size, synapses, theta) is averaged.
     """
     if kind not in ("segment", "input"):
         raise ValueError(f'kind must be "segment" or "input"; got {kind!r}')
-    p = union_size_pmf(n, s if kind == "segment" else a, M)
-    u = np.flatnonzero(p > 0)
+    p = union_size_pmf(N, synapses if kind == "segment" else w, union)
+    size = np.flatnonzero(p > 0)
     if kind == "segment":
-        u = u[u >= theta]  # smaller segments never fire
-        rate = segment_false_positive(n, a, u, theta)
+        size = size[size >= theta]  # smaller segments never fire
+        rate = segment_false_positive(N, w, size, theta)
     else:
-        rate = segment_false_positive(n, u, s, theta)
-    return float(np.sum(p[u] * rate))
+        rate = segment_false_positive(N, size, synapses, theta)
+    return float(np.sum(p[size] * rate))

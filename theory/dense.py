@@ -1,16 +1,16 @@
 r"""Dense associative memories: many-spin Hebbian energies and what they store.
 
-``K`` random patterns :math:`\xi^\mu \in \{-1, +1\}^N` (``mu = 1..K``, every entry an
+``P`` random patterns :math:`\xi^\mu \in \{-1, +1\}^N` (``mu = 1..P``, every entry an
 independent fair sign) are stored in an energy that couples more than two spins at a
 time. Three models, three kinds of result:
 
-**Full power** (Krotov & Hopfield [1]_). :math:`E(\sigma) = -\sum_\mu F(\xi^\mu\cdot\sigma)`
+**Full power** (Krotov & Hopfield [1]_). :math:`E(s) = -\sum_\mu F(\xi^\mu\cdot s)`
 with :math:`F(x) = x^n`. Their update sets spin ``i`` to the sign of lower energy,
 
 .. math::
 
-    \sigma_i \leftarrow \operatorname{sgn} \sum_\mu \bigl[F(\xi^\mu_i + x_\mu)
-        - F(-\xi^\mu_i + x_\mu)\bigr], \qquad x_\mu = \sum_{j \ne i} \xi^\mu_j \sigma_j .
+    s_i \leftarrow \operatorname{sgn} \sum_\mu \bigl[F(\xi^\mu_i + x_\mu)
+        - F(-\xi^\mu_i + x_\mu)\bigr], \qquad x_\mu = \sum_{j \ne i} \xi^\mu_j s_j .
 
 Started at a stored pattern, spin ``i`` flips when the energy change of the flip,
 :math:`\Delta_i = \sum_\mu a_\mu\, g(x_\mu)` with :math:`a_\mu = \xi^\mu_i \xi^1_i` and
@@ -18,14 +18,14 @@ Started at a stored pattern, spin ``i`` flips when the energy change of the flip
 :math:`g(N - 1) = N^n - (N - 2)^n`; each other pattern an independent term of mean 0
 and variance :math:`\langle g(x)^2\rangle` over :math:`x` a sum of ``N - 1`` random
 signs (the crosstalk). :func:`crosstalk` gives both exactly, :func:`one_step_error`
-the Gaussian probability of a flip, :func:`K_max` and :func:`K_max_finite_N` the
+the Gaussian probability of a flip, :func:`P_max` and :func:`P_max_finite_N` the
 number of patterns all of whose spins are stable.
 
 **Exponential** (Demircigil et al. [2]_). ``F(x) = exp(x)`` stores ``exp(alpha N)``
-patterns: :func:`rate_function`, :func:`exponential_alpha_c`, :func:`exponential_K_max`.
+patterns: :func:`rate_function`, :func:`exponential_alpha_c`, :func:`exponential_P_max`.
 
 **Distinct-index p-spin Hebbian model** (Gardner [3]_; Baldi & Venkatesh [4]_; Bovier &
-Niederhauser [5]_). At temperature ``T = 1 / beta``, with load ``K = alpha N^(p-1)``,
+Niederhauser [5]_). At temperature ``T = 1 / beta``, with load ``P = alpha N^(p-1)``,
 
 .. math::
 
@@ -88,17 +88,17 @@ from scipy import optimize, special, stats
 from theory._checks import check_param, elementwise
 
 __all__ = [
-    "K_half",
-    "K_max",
-    "K_max_finite_N",
     "PSpinRS",
+    "P_half",
+    "P_max",
+    "P_max_finite_N",
     "SignalNoise",
     "T_max",
     "alpha_c",
     "alpha_from_full_power",
     "alpha_to_full_power",
     "crosstalk",
-    "exponential_K_max",
+    "exponential_P_max",
     "exponential_alpha_c",
     "one_step_error",
     "rate_function",
@@ -171,23 +171,23 @@ def _check_full_power(N, n):
     return check_param("N", N, low=2, integer=True), check_param("n", n, low=2, integer=True)
 
 
-def crosstalk(N, K, n):
+def crosstalk(N, P, n):
     r"""Signal and crosstalk variance of a one-spin flip at a stored pattern, exactly.
 
     For the full-power model :math:`F(x) = x^n` [1]_ started at pattern 1, the energy
     change of flipping spin ``i`` is :math:`\Delta_i = g(N-1) + \sum_{\mu \ge 2} a_\mu
     g(x_\mu)` (module notes). The signal is :math:`g(N-1) = N^n - (N-2)^n`; the
-    ``K - 1`` crosstalk terms are independent with mean 0 and variance
+    ``P - 1`` crosstalk terms are independent with mean 0 and variance
     :math:`\langle g(x)^2\rangle`, :math:`x` a sum of ``N - 1`` random signs, computed
     exactly from the moments of ``x`` (no large-N expansion). At leading order the
-    signal is :math:`2n N^{n-1}` and the variance :math:`4n^2 (2n-3)!!\,N^{n-1} (K-1)`.
+    signal is :math:`2n N^{n-1}` and the variance :math:`4n^2 (2n-3)!!\,N^{n-1} (P-1)`.
 
     Parameters
     ----------
     N : int
         Number of spins, N >= 2.
-    K : int
-        Number of stored patterns, K >= 1.
+    P : int
+        Number of stored patterns, P >= 1.
     n : int
         Power of the interaction function, n >= 2 (n = 2 is the Hopfield network).
 
@@ -202,38 +202,38 @@ def crosstalk(N, K, n):
        their update rule, in their capacity estimate).
     """
     N, n = _check_full_power(N, n)
-    K = check_param("K", K, low=1, integer=True)
+    P = check_param("P", P, low=1, integer=True)
     signal, second = _crosstalk_exact(N, n)
-    return SignalNoise(float(signal), float((K - 1) * second))
+    return SignalNoise(float(signal), float((P - 1) * second))
 
 
 @elementwise
-def one_step_error(N, K, n):
+def one_step_error(N, P, n):
     r"""Probability that one spin of a stored pattern flips in one update.
 
-    The network :math:`E = -\sum_\mu (\xi^\mu \cdot \sigma)^n` [1]_ holds a stored
+    The network :math:`E = -\sum_\mu (\xi^\mu \cdot s)^n` [1]_ holds a stored
     pattern; one spin is updated once by the rule of the module notes, all other spins
     at the pattern. It flips when :math:`\Delta_i < 0`. With the crosstalk taken
     Gaussian, of the exact finite-N variance of :func:`crosstalk`,
 
     .. math::
 
-        P_\mathrm{err} = \Phi\Bigl(-\frac{g(N-1)}{\sqrt{(K-1)\langle g(x)^2\rangle}}\Bigr)
-                       \approx \Phi\Bigl(-\sqrt{\frac{N^{n-1}}{(2n-3)!!\,K}}\Bigr).
+        P_\mathrm{err} = \Phi\Bigl(-\frac{g(N-1)}{\sqrt{(P-1)\langle g(x)^2\rangle}}\Bigr)
+                       \approx \Phi\Bigl(-\sqrt{\frac{N^{n-1}}{(2n-3)!!\,P}}\Bigr).
 
     A simulation estimates it as the fraction of (pattern, spin) pairs that flip;
     for a fixed set of patterns the spins are correlated, so its error bar comes from
     the spread of that fraction between independent sets. :math:`\Delta_i` is an
     integer and may vanish at finite N, where the sign of the update is a convention;
-    for odd ``n``, odd ``N`` and odd ``K`` every term is 2 mod 4 and
+    for odd ``n``, odd ``N`` and odd ``P`` every term is 2 mod 4 and
     :math:`\Delta_i \ne 0`, so the comparison is convention-free there.
 
     Parameters
     ----------
     N : int or array_like
         Number of spins, N >= 2.
-    K : int or array_like
-        Number of stored patterns, K >= 1 (K = 1 has no crosstalk: 0).
+    P : int or array_like
+        Number of stored patterns, P >= 1 (P = 1 has no crosstalk: 0).
     n : int or array_like
         Power of the interaction function, n >= 2.
 
@@ -247,21 +247,21 @@ def one_step_error(N, K, n):
     .. [1] Krotov, Hopfield, NIPS 2016, arXiv:1606.01164 (their capacity estimate).
     """
     N, n = _check_full_power(N, n)
-    K = check_param("K", K, low=1, integer=True)
-    if K == 1:
+    P = check_param("P", P, low=1, integer=True)
+    if P == 1:
         return 0.0
     signal, second = _crosstalk_exact(N, n)
-    snr2 = Fraction(signal * signal, (K - 1) * second)
+    snr2 = Fraction(signal * signal, (P - 1) * second)
     return 0.5 * math.erfc(math.sqrt(float(snr2) / 2.0))
 
 
 @elementwise
-def K_max(N, n):
+def P_max(N, n):
     r"""Krotov and Hopfield's no-error capacity of the full-power model.
 
     .. math::
 
-        K_\mathrm{max} = \frac{N^{n-1}}{2\,(2n-3)!!\,\ln N},
+        P_\mathrm{max} = \frac{N^{n-1}}{2\,(2n-3)!!\,\ln N},
 
     the load at which the leading-order signal-to-noise ratio of a one-spin flip
     reaches :math:`\sqrt{2 \ln N}`, so that :math:`N P_\mathrm{err} \to 0` [1]_ (proved
@@ -280,7 +280,7 @@ def K_max(N, n):
 
     See Also
     --------
-    K_max_finite_N : the same criterion with the exact finite-N crosstalk.
+    P_max_finite_N : the same criterion with the exact finite-N crosstalk.
 
     References
     ----------
@@ -294,8 +294,8 @@ def K_max(N, n):
 
 
 @elementwise
-def K_max_finite_N(N, n):
-    r"""The no-error capacity of :func:`K_max` with the exact finite-N crosstalk.
+def P_max_finite_N(N, n):
+    r"""The no-error capacity of :func:`P_max` with the exact finite-N crosstalk.
 
     The same criterion, signal-to-noise ratio :math:`\sqrt{2 \ln N}`, with the exact
     signal :math:`g(N-1)` and crosstalk moment :math:`\langle g(x)^2\rangle` of
@@ -303,9 +303,9 @@ def K_max_finite_N(N, n):
 
     .. math::
 
-        K_\mathrm{max} = 1 + \frac{g(N-1)^2}{2 \ln N\, \langle g(x)^2\rangle}.
+        P_\mathrm{max} = 1 + \frac{g(N-1)^2}{2 \ln N\, \langle g(x)^2\rangle}.
 
-    It approaches :func:`K_max` as ``N`` grows, with relative corrections below
+    It approaches :func:`P_max` as ``N`` grows, with relative corrections below
     ``(n**2 + 2 ln N) / N``.
 
     Parameters
@@ -329,29 +329,36 @@ def K_max_finite_N(N, n):
 
 
 @elementwise
-def K_half(N, n):
-    r"""The load at which a stored pattern is a fixed point with probability 1/2, its N
-        spins flipping independently with the :func:`one_step_error` P_err:
-        :math:`(1 - P_\mathrm{err})^N = 1/2`, so that
+def P_half(N, n):
+    r"""The number of patterns at which a stored pattern is a fixed point with probability
+    1/2, its N spins flipping independently with the :func:`one_step_error` P_err.
 
-        .. math::
+    :math:`(1 - P_\mathrm{err})^N = 1/2` gives
 
-            K_{1/2} = 1 + rac{g(N-1)^2}{z^2 \langle g(x)^2
-    angle}, \qquad
-            z = -\Phi^{-1}igl(1 - 2^{-1/N}igr)
+    .. math::
 
-        (a real number; :func:`K_max_finite_N` is the same with :math:`z^2 = 2 \ln N`).
+        P_{1/2} = 1 + \frac{g(N-1)^2}{z^2 \langle g(x)^2\rangle}, \qquad
+        z = -\Phi^{-1}\bigl(1 - 2^{-1/N}\bigr),
 
-        Parameters
-        ----------
-        N : int or array_like
-            Number of spins, N >= 2.
-        n : int or array_like
-            Power of the interaction function, n >= 2.
+    with the exact signal g(N - 1) and crosstalk moment of :func:`crosstalk` (a real
+    number; :func:`P_max_finite_N` is the same with :math:`z^2 = 2 \ln N`, and both
+    grow as N^(n-1) up to logarithms).
 
-        Returns
-        -------
-        float or ndarray
+    Parameters
+    ----------
+    N : int or array_like
+        Number of spins, N >= 2.
+    n : int or array_like
+        Power of the interaction function, n >= 2.
+
+    Returns
+    -------
+    float or ndarray
+
+    References
+    ----------
+    .. [1] Krotov, Hopfield, NIPS 2016, arXiv:1606.01164 (the signal-to-noise ratio of
+       a one-spin flip); the independence of the N spins is the approximation made here.
     """
     N, n = _check_full_power(N, n)
     signal, second = _crosstalk_exact(N, n)
@@ -394,9 +401,9 @@ def rate_function(x):
 
 @elementwise
 def exponential_alpha_c(rho=0.0):
-    r"""Largest exponent alpha of the exponential model's capacity K = exp(alpha N).
+    r"""Largest exponent alpha of the exponential model's capacity P = exp(alpha N).
 
-    With :math:`F(x) = e^x`, ``K = exp(alpha N) + 1`` random patterns and a cue drawn
+    With :math:`F(x) = e^x`, ``P = exp(alpha N) + 1`` random patterns and a cue drawn
     uniformly at ``rho N`` flipped bits from a pattern, one synchronous update of all
     spins restores the pattern, for all patterns at once, with probability -> 1 as
     N -> infinity whenever [1]_
@@ -427,10 +434,10 @@ def exponential_alpha_c(rho=0.0):
 
 
 @elementwise
-def exponential_K_max(N, rho=0.0):
+def exponential_P_max(N, rho=0.0):
     r"""The exponential model's capacity at the edge of its theorem: exp(alpha_c N) + 1.
 
-    Demircigil et al. [1]_ prove retrieval for ``K = exp(alpha N) + 1`` patterns at any
+    Demircigil et al. [1]_ prove retrieval for ``P = exp(alpha N) + 1`` patterns at any
     ``alpha < alpha_c = I(1 - 2 rho) / 2`` (:func:`exponential_alpha_c`); this is the
     supremum of that family, an asymptotic (large-N) statement.
 
@@ -466,7 +473,7 @@ def _check_p(p):
 def alpha_to_full_power(alpha, p):
     r"""Load of the full-power model with the same T = 0 retrieval as the p-spin model.
 
-    With ``K = alpha N^(p-1)`` in the distinct-index model and ``K = alpha_F N^(n-1)``
+    With ``P = alpha N^(p-1)`` in the distinct-index model and ``P = alpha_F N^(n-1)``
     in the full-power model :math:`F(x) = x^n`, ``n = p``, the crosstalk of one pattern
     on a local field is :math:`\mathrm{He}_{p-1}(u)` (variance :math:`(p-1)!`) in the
     first and :math:`u^{p-1}` (variance :math:`(2p-3)!!`) in the second, for the same
@@ -510,7 +517,7 @@ def alpha_from_full_power(alpha, n):
     Parameters
     ----------
     alpha : float or array_like
-        Load of the full-power model, ``K = alpha N^(n-1)``, alpha >= 0.
+        Load of the full-power model, ``P = alpha N^(n-1)``, alpha >= 0.
     n : int or array_like
         Power of the interaction function, n >= 2.
 
@@ -744,7 +751,7 @@ def _alpha_c(p, T):
 def alpha_c(p, T=0.0):
     r"""Critical load of the p-spin Hebbian model: where the RS retrieval branch ends.
 
-    The largest ``alpha = K / N^(p-1)`` with a replica-symmetric retrieval solution
+    The largest ``alpha = P / N^(p-1)`` with a replica-symmetric retrieval solution
     (the spinodal, a saddle node of the equations of the module notes). At ``T = 0`` it
     is the maximum over ``y`` of
 
@@ -806,7 +813,7 @@ def rs_retrieval(alpha, p, T=0.0):
     Parameters
     ----------
     alpha : float
-        Load K / N^(p-1), 0 <= alpha <= alpha_c(p, T).
+        Load P / N^(p-1), 0 <= alpha <= alpha_c(p, T).
     p : int
         Number of interacting spins, p >= 2.
     T : float, default=0.0

@@ -1,25 +1,26 @@
 r"""The modern continuous Hopfield network: its energy and the bounds proved for it.
 
-Ramsauer et al. [1]_ store ``K`` patterns :math:`x_i \in \mathbb{R}^d`, here the rows
-of ``X``, an ndarray of shape (K, d) as everywhere in the package (the paper stacks
-them as the columns of a d x N matrix, and its ``N`` is our ``K``). A state (query)
-:math:`\xi \in \mathbb{R}^d` has the energy (their Eq. 2)
+Ramsauer et al. [1]_ store ``P`` patterns :math:`\xi^\mu \in \mathbb{R}^N`, here the
+rows of ``xi``, an ndarray of shape (P, N) as everywhere in the package (the paper
+stacks them as the columns of a d x N matrix: its ``d`` is our ``N`` and its ``N`` our
+``P``). A state (query) :math:`s \in \mathbb{R}^N` has the energy (their Eq. 2)
 
 .. math::
 
-    E(\xi) = -\operatorname{lse}(\beta, X\xi) + \tfrac12 \xi^T\xi
-             + \beta^{-1}\ln K + \tfrac12 M^2, \qquad
-    \operatorname{lse}(\beta, a) = \beta^{-1} \ln \sum_i e^{\beta a_i},
-    \qquad M = \max_i \lVert x_i \rVert,
+    E(s) = -\operatorname{lse}(\beta, \xi s) + \tfrac12 s^T s
+           + \beta^{-1}\ln P + \tfrac12 M^2, \qquad
+    \operatorname{lse}(\beta, a) = \beta^{-1} \ln \sum_\mu e^{\beta a_\mu},
+    \qquad M = \max_\mu \lVert \xi^\mu \rVert,
 
-which the update :math:`\xi \leftarrow X^T \operatorname{softmax}(\beta X \xi)` (their
-Eq. 3, the attention of a transformer) never increases. The functions here are the
-bounds the paper proves:
+M the largest pattern norm (``max_norm``; the paper's M), which the update
+:math:`s \leftarrow \xi^T \operatorname{softmax}(\beta \xi s)` (their Eq. 3, the
+attention of a transformer) never increases. The functions here are the bounds the
+paper proves:
 
 - :func:`energy` and :func:`energy_bounds`: :math:`0 \le E \le 2M^2` (Lemma A1);
 - :func:`separation`, :func:`separation_threshold`, :func:`well_separated`: the
-  separation :math:`\Delta_i` of a pattern (Eq. 5) and the condition under which a
-  fixed point lies within :math:`1/(\beta K M)` of it (Lemmas A5-A7);
+  separation :math:`\Delta_\mu` of a pattern (Eq. 5) and the condition under which a
+  fixed point lies within :math:`1/(\beta P M)` of it (Lemmas A5-A7);
 - :func:`retrieval_error_bound`: one update lands within
   :math:`2\epsilon M` of the pattern (Lemma A4, Theorem 5);
 - :func:`storage_constant`, :func:`storage_capacity`: exponentially many random
@@ -63,35 +64,17 @@ class EnergyBounds(NamedTuple):
     upper: float
 
 
-def _check_patterns(X, min_count=1):
-    """X as a float64 array of shape (K, d), K >= min_count, finite real entries."""
-    X = np.asarray(X)
-    if X.dtype == bool or not (
-        np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)
-    ):
-        raise TypeError(f"X must be a real array of shape (K, d); got dtype {X.dtype}")
-    if X.ndim != 2 or X.shape[0] < min_count or X.shape[1] < 1:
-        raise ValueError(
-            f"X must have shape (K, d) with K >= {min_count} patterns as rows and d >= 1; "
-            f"got shape {X.shape}"
-        )
-    X = X.astype(np.float64)
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite; got NaN or inf entries")
-    return X
-
-
-def _check_state(xi, d, batch=False):
-    """xi as a float64 array of shape (d,) (or (q, d) with ``batch``), finite real entries."""
+def _check_patterns(xi, min_count=1):
+    """xi as a float64 array of shape (P, N), P >= min_count, finite real entries."""
     xi = np.asarray(xi)
-    shape = f"({d},)" + (f" or (q, {d})" if batch else "")
     if xi.dtype == bool or not (
         np.issubdtype(xi.dtype, np.integer) or np.issubdtype(xi.dtype, np.floating)
     ):
-        raise TypeError(f"xi must be a real array of shape {shape}; got dtype {xi.dtype}")
-    if xi.shape[-1:] != (d,) or xi.ndim > (2 if batch else 1):
+        raise TypeError(f"xi must be a real array of shape (P, N); got dtype {xi.dtype}")
+    if xi.ndim != 2 or xi.shape[0] < min_count or xi.shape[1] < 1:
         raise ValueError(
-            f"xi must have shape {shape}, one entry per pattern dimension; got {xi.shape}"
+            f"xi must have shape (P, N) with P >= {min_count} patterns as rows and N >= 1; "
+            f"got shape {xi.shape}"
         )
     xi = xi.astype(np.float64)
     if not np.all(np.isfinite(xi)):
@@ -99,30 +82,47 @@ def _check_state(xi, d, batch=False):
     return xi
 
 
+def _check_state(s, N, batch=False):
+    """s as a float64 array of shape (N,) (or (B, N) with ``batch``), finite real entries."""
+    s = np.asarray(s)
+    shape = f"({N},)" + (f" or (B, {N})" if batch else "")
+    if s.dtype == bool or not (
+        np.issubdtype(s.dtype, np.integer) or np.issubdtype(s.dtype, np.floating)
+    ):
+        raise TypeError(f"s must be a real array of shape {shape}; got dtype {s.dtype}")
+    if s.shape[-1:] != (N,) or s.ndim > (2 if batch else 1):
+        raise ValueError(f"s must have shape {shape}, one entry per pattern unit; got {s.shape}")
+    s = s.astype(np.float64)
+    if not np.all(np.isfinite(s)):
+        raise ValueError("s must be finite; got NaN or inf entries")
+    return s
+
+
 def _check_beta(beta):
     return check_param("beta", beta, low=0.0, closed=(False, True))
 
 
-def _radius(X):
-    """M = max_i ||x_i||, the largest pattern norm."""
-    return float(np.max(np.linalg.norm(X, axis=1)))
+def _max_norm(xi):
+    """M = max_mu ||xi^mu||, the largest pattern norm."""
+    return float(np.max(np.linalg.norm(xi, axis=1)))
 
 
-def energy(X, xi, beta):
-    r"""Energy of the state xi in the modern Hopfield network (Ramsauer et al. Eq. 2).
+def energy(xi, s, beta):
+    r"""Energy of the state s in the modern Hopfield network (Ramsauer et al. Eq. 2).
 
     .. math::
 
-        E = -\beta^{-1}\ln\sum_{i=1}^K e^{\beta x_i^T\xi} + \tfrac12 \xi^T\xi
-            + \beta^{-1}\ln K + \tfrac12 M^2,
+        E = -\beta^{-1}\ln\sum_{\mu=1}^P e^{\beta \xi^{\mu T} s} + \tfrac12 s^T s
+            + \beta^{-1}\ln P + \tfrac12 M^2,
 
-    with the log-sum-exp evaluated stably (shifted by its largest exponent).
+    M the largest pattern norm, with the log-sum-exp evaluated stably (shifted by its
+    largest exponent).
 
     Parameters
     ----------
-    X : array_like of shape (K, d)
+    xi : array_like of shape (P, N)
         Stored patterns, one per row.
-    xi : array_like of shape (d,)
+    s : array_like of shape (N,)
         State (query).
     beta : float
         Inverse temperature, beta > 0.
@@ -130,36 +130,36 @@ def energy(X, xi, beta):
     Returns
     -------
     float
-        Non-negative for every xi (Lemma A1).
+        Non-negative for every s (Lemma A1).
 
     References
     ----------
     .. [1] Ramsauer et al., ICLR 2021, arXiv:2008.02217, Eq. (2).
     """
-    X = _check_patterns(X)
-    xi = _check_state(xi, X.shape[1])
+    xi = _check_patterns(xi)
+    s = _check_state(s, xi.shape[1])
     beta = _check_beta(beta)
-    lse = special.logsumexp(beta * (X @ xi)) / beta
-    return float(-lse + 0.5 * xi @ xi + math.log(X.shape[0]) / beta + 0.5 * _radius(X) ** 2)
+    lse = special.logsumexp(beta * (xi @ s)) / beta
+    return float(-lse + 0.5 * s @ s + math.log(xi.shape[0]) / beta + 0.5 * _max_norm(xi) ** 2)
 
 
-def energy_bounds(X, beta):
+def energy_bounds(xi, beta):
     r"""Bounds on the energy of any state in the convex hull of the patterns (Lemma A1).
 
-    For every state :math:`E \ge \tfrac12 \lVert \xi - x_\xi \rVert^2 \ge 0`, with
-    :math:`x_\xi` the pattern of largest :math:`x_i^T\xi`. For a state in the convex
-    hull of the patterns, :math:`\xi = X^T p` with ``p`` a probability vector, which
-    every state is after one update,
+    For every state :math:`E \ge \tfrac12 \lVert s - \xi^{\mu(s)} \rVert^2 \ge 0`, with
+    :math:`\xi^{\mu(s)}` the pattern of largest :math:`\xi^{\mu T} s`. For a state in the
+    convex hull of the patterns, :math:`s = \xi^T p` with ``p`` a probability vector,
+    which every state is after one update,
 
     .. math::
 
-        E \le \min\bigl(\beta^{-1}\ln K + \tfrac12 M^2,\; 2 M^2\bigr)
+        E \le \min\bigl(\beta^{-1}\ln P + \tfrac12 M^2,\; 2 M^2\bigr)
 
-    (their Eqs. 22 and 25).
+    (their Eqs. 22 and 25), M the largest pattern norm.
 
     Parameters
     ----------
-    X : array_like of shape (K, d)
+    xi : array_like of shape (P, N)
         Stored patterns, one per row.
     beta : float
         Inverse temperature, beta > 0.
@@ -167,67 +167,70 @@ def energy_bounds(X, beta):
     Returns
     -------
     EnergyBounds
-        ``(lower, upper)`` = ``(0, min(ln K / beta + M**2 / 2, 2 M**2))``.
+        ``(lower, upper)`` = ``(0, min(ln P / beta + M**2 / 2, 2 M**2))``.
 
     References
     ----------
     .. [1] Ramsauer et al., ICLR 2021, arXiv:2008.02217, Lemma A1.
     """
-    X = _check_patterns(X)
+    xi = _check_patterns(xi)
     beta = _check_beta(beta)
-    M2 = _radius(X) ** 2
-    return EnergyBounds(0.0, min(math.log(X.shape[0]) / beta + 0.5 * M2, 2.0 * M2))
+    M2 = _max_norm(xi) ** 2
+    return EnergyBounds(0.0, min(math.log(xi.shape[0]) / beta + 0.5 * M2, 2.0 * M2))
 
 
-def separation(X):
+def separation(xi):
     r"""Separation of each pattern from the others (Ramsauer et al. Eq. 5).
 
     .. math::
 
-        \Delta_i = x_i^T x_i - \max_{j \ne i} x_i^T x_j ,
+        \Delta_\mu = \xi^{\mu T} \xi^\mu - \max_{\nu \ne \mu} \xi^{\mu T} \xi^\nu ,
 
-    which is :math:`\tfrac12 \min_{j\ne i}\lVert x_i - x_j\rVert^2` for patterns of
-    equal norm. Pattern ``i`` is separated from the others if :math:`\Delta_i > 0`.
+    which is :math:`\tfrac12 \min_{\nu\ne\mu}\lVert \xi^\mu - \xi^\nu\rVert^2` for
+    patterns of equal norm. Pattern ``mu`` is separated from the others if
+    :math:`\Delta_\mu > 0`.
 
     Parameters
     ----------
-    X : array_like of shape (K, d)
-        Stored patterns, one per row, K >= 2.
+    xi : array_like of shape (P, N)
+        Stored patterns, one per row, P >= 2.
 
     Returns
     -------
-    ndarray of shape (K,), float64
+    ndarray of shape (P,), float64
 
     References
     ----------
     .. [1] Ramsauer et al., ICLR 2021, arXiv:2008.02217, Eq. (5) and Definition 2.
     """
-    X = _check_patterns(X, min_count=2)
-    G = X @ X.T
+    xi = _check_patterns(xi, min_count=2)
+    G = xi @ xi.T
     others = G.copy()
     np.fill_diagonal(others, -np.inf)
     return np.diag(G) - others.max(axis=1)
 
 
-def separation_threshold(K, beta, M):
+def separation_threshold(P, beta, max_norm):
     r"""Separation above which a pattern is "well separated" (Lemmas A5-A7, A1/A2).
 
     .. math::
 
-        \Delta_\mathrm{min} = \frac{2}{\beta K} + \frac1\beta \ln\bigl(2 (K - 1) K \beta M^2\bigr).
+        \Delta_\mathrm{min} = \frac{2}{\beta P}
+            + \frac1\beta \ln\bigl(2 (P - 1) P \beta M^2\bigr),
 
-    A pattern with :math:`\Delta_i \ge \Delta_\mathrm{min}` has a fixed point of the
-    update in the ball :math:`\lVert \xi - x_i\rVert \le 1/(\beta K M)`, to which the
-    update converges from anywhere in that ball (the update is a contraction there).
+    M = ``max_norm``. A pattern with :math:`\Delta_\mu \ge \Delta_\mathrm{min}` has a
+    fixed point of the update in the ball :math:`\lVert s - \xi^\mu\rVert \le
+    1/(\beta P M)`, to which the update converges from anywhere in that ball (the
+    update is a contraction there).
 
     Parameters
     ----------
-    K : int
-        Number of stored patterns (the paper's N), K >= 2.
+    P : int
+        Number of stored patterns (the paper's N), P >= 2.
     beta : float
         Inverse temperature, beta > 0.
-    M : float
-        Largest pattern norm, M > 0.
+    max_norm : float
+        Largest pattern norm (the paper's M), max_norm > 0.
 
     Returns
     -------
@@ -238,73 +241,76 @@ def separation_threshold(K, beta, M):
     .. [1] Ramsauer et al., ICLR 2021, arXiv:2008.02217, Lemma A5 (A2), Lemma A6 (A1),
        Lemma A7, Eqs. (142), (149), (165).
     """
-    K = check_param("K", K, low=2, integer=True)
+    P = check_param("P", P, low=2, integer=True)
     beta = _check_beta(beta)
-    M = check_param("M", M, low=0.0, closed=(False, True))
-    return 2.0 / (beta * K) + math.log(2.0 * (K - 1) * K * beta * M * M) / beta
+    M = check_param("max_norm", max_norm, low=0.0, closed=(False, True))
+    return 2.0 / (beta * P) + math.log(2.0 * (P - 1) * P * beta * M * M) / beta
 
 
-def well_separated(X, beta):
+def well_separated(xi, beta):
     r"""Which patterns meet the well-separation condition of Lemmas A5-A7.
 
-    :math:`\Delta_i \ge \Delta_\mathrm{min}(K, \beta, M)`, with :math:`\Delta_i` from
-    :func:`separation` and :math:`\Delta_\mathrm{min}` from
-    :func:`separation_threshold`, ``M`` the largest pattern norm of ``X``.
+    :math:`\Delta_\mu \ge \Delta_\mathrm{min}(P, \beta, M)`, with :math:`\Delta_\mu`
+    from :func:`separation` and :math:`\Delta_\mathrm{min}` from
+    :func:`separation_threshold`, M the largest pattern norm of ``xi``.
 
     Parameters
     ----------
-    X : array_like of shape (K, d)
-        Stored patterns, one per row, K >= 2, not all zero.
+    xi : array_like of shape (P, N)
+        Stored patterns, one per row, P >= 2, not all zero.
     beta : float
         Inverse temperature, beta > 0.
 
     Returns
     -------
-    ndarray of shape (K,), bool
+    ndarray of shape (P,), bool
 
     References
     ----------
     .. [1] Ramsauer et al., ICLR 2021, arXiv:2008.02217, Lemma A7.
     """
-    X = _check_patterns(X, min_count=2)
-    M = _radius(X)
+    xi = _check_patterns(xi, min_count=2)
+    M = _max_norm(xi)
     if M == 0.0:
-        raise ValueError("X must have a nonzero pattern; got all-zero patterns")
-    return separation(X) >= separation_threshold(X.shape[0], beta, M)
+        raise ValueError("xi must have a nonzero pattern; got all-zero patterns")
+    return separation(xi) >= separation_threshold(xi.shape[0], beta, M)
 
 
-def retrieval_error_bound(X, xi, beta, i):
-    r"""Bound on the distance of one update of xi from pattern i (Lemma A4, Theorem 5).
+def retrieval_error_bound(xi, s, beta, mu):
+    r"""Bound on the distance of one update of s from pattern mu (Lemma A4, Theorem 5).
 
-    After one update :math:`f(\xi) = X^T\operatorname{softmax}(\beta X\xi)`,
+    After one update :math:`f(s) = \xi^T\operatorname{softmax}(\beta \xi s)`,
 
     .. math::
 
-        \lVert f(\xi) - x_i \rVert \le 2 \epsilon M, \qquad
-        \epsilon = (K - 1) \exp\bigl(-\beta(\Delta_i - 2 \lVert\xi - x_i\rVert M)\bigr).
+        \lVert f(s) - \xi^\mu \rVert \le 2 \epsilon M, \qquad
+        \epsilon = (P - 1) \exp\bigl(-\beta(\Delta_\mu - 2 \lVert s - \xi^\mu\rVert M)
+            \bigr),
 
-    Lemma A4 gives the bound with :math:`\epsilon = (K-1) e^{-\beta c}` for any
-    :math:`c \le \min_{j\ne i} \xi^T(x_i - x_j)`, and Cauchy-Schwarz gives
-    :math:`\min_{j\ne i}\xi^T(x_i - x_j) \ge \Delta_i - 2\lVert\xi - x_i\rVert M`
-    (their Eq. 145): so it holds for every query. Theorem 5 states it with
-    :math:`\max(\lVert\xi - x_i\rVert, \lVert x_i^* - x_i\rVert)` in place of
-    :math:`\lVert\xi - x_i\rVert`, which can only make it larger. It is informative
-    (below ``M``) only when ``xi`` is close to a well separated ``x_i``.
+    M the largest pattern norm. Lemma A4 gives the bound with
+    :math:`\epsilon = (P-1) e^{-\beta c}` for any
+    :math:`c \le \min_{\nu\ne\mu} s^T(\xi^\mu - \xi^\nu)`, and Cauchy-Schwarz gives
+    :math:`\min_{\nu\ne\mu} s^T(\xi^\mu - \xi^\nu) \ge \Delta_\mu - 2\lVert s -
+    \xi^\mu\rVert M` (their Eq. 145): so it holds for every query. Theorem 5 states it
+    with :math:`\max(\lVert s - \xi^\mu\rVert, \lVert \xi^{\mu *} - \xi^\mu\rVert)` in
+    place of :math:`\lVert s - \xi^\mu\rVert`, which can only make it larger. It is
+    informative (below M) only when ``s`` is close to a well separated
+    :math:`\xi^\mu`.
 
     Parameters
     ----------
-    X : array_like of shape (K, d)
-        Stored patterns, one per row, K >= 2.
-    xi : array_like of shape (d,) or (q, d)
-        State (query), or q of them.
+    xi : array_like of shape (P, N)
+        Stored patterns, one per row, P >= 2.
+    s : array_like of shape (N,) or (B, N)
+        State (query), or B of them.
     beta : float
         Inverse temperature, beta > 0.
-    i : int or array_like of int of shape (q,)
-        Index of the pattern, 0 <= i < K (one per query).
+    mu : int or array_like of int of shape (B,)
+        Index of the pattern, 0 <= mu < P (one per query).
 
     Returns
     -------
-    float or ndarray of shape (q,)
+    float or ndarray of shape (B,)
         ``2 epsilon M`` (inf where the exponent overflows).
 
     References
@@ -312,42 +318,43 @@ def retrieval_error_bound(X, xi, beta, i):
     .. [1] Ramsauer et al., ICLR 2021, arXiv:2008.02217, Lemma A4, Eqs. (145), (147),
        Theorem 5 (Eq. 8).
     """
-    X = _check_patterns(X, min_count=2)
-    xi = _check_state(xi, X.shape[1], batch=True)
+    xi = _check_patterns(xi, min_count=2)
+    s = _check_state(s, xi.shape[1], batch=True)
     beta = _check_beta(beta)
-    K = X.shape[0]
-    if np.ndim(i) == 0:
-        i = check_param("i", i, low=0, high=K - 1, integer=True)
+    P = xi.shape[0]
+    if np.ndim(mu) == 0:
+        mu = check_param("mu", mu, low=0, high=P - 1, integer=True)
     else:
-        i = np.asarray(i)
-        if not np.issubdtype(i.dtype, np.integer) or i.shape != xi.shape[:1]:
-            raise ValueError(f"i must be {xi.shape[:1]} integer indices; got {i!r}")
-        if np.any((i < 0) | (i >= K)):
-            raise ValueError(f"i must be in [0, {K - 1}]; got {i[(i < 0) | (i >= K)][:3]}")
-    M = _radius(X)  # the separations come from one Gram matrix for every query
-    margin = separation(X)[i] - 2.0 * np.linalg.norm(xi - X[i], axis=-1) * M
+        mu = np.asarray(mu)
+        if not np.issubdtype(mu.dtype, np.integer) or mu.shape != s.shape[:1]:
+            raise ValueError(f"mu must be {s.shape[:1]} integer indices; got {mu!r}")
+        if np.any((mu < 0) | (mu >= P)):
+            raise ValueError(f"mu must be in [0, {P - 1}]; got {mu[(mu < 0) | (mu >= P)][:3]}")
+    M = _max_norm(xi)  # the separations come from one Gram matrix for every query
+    margin = separation(xi)[mu] - 2.0 * np.linalg.norm(s - xi[mu], axis=-1) * M
     with np.errstate(over="ignore"):
-        bound = 2.0 * M * (K - 1) * np.exp(-beta * margin)
+        bound = 2.0 * M * (P - 1) * np.exp(-beta * margin)
     return float(bound) if bound.ndim == 0 else bound
 
 
-def _check_sphere(d, p, beta, M):
-    d = check_param("d", d, low=2, integer=True)
-    p = check_param("p", p, low=0.0, high=1.0, closed=(False, True))
+def _check_sphere(N, failure, beta, max_norm):
+    N = check_param("N", N, low=2, integer=True)
+    failure = check_param("failure", failure, low=0.0, high=1.0, closed=(False, True))
     beta = _check_beta(beta)
-    M = check_param("M", M, low=0.0, closed=(False, True))
-    return d, p, beta, M
+    max_norm = check_param("max_norm", max_norm, low=0.0, closed=(False, True))
+    return N, failure, beta, max_norm
 
 
-def storage_constant(d, p, beta, M):
+def storage_constant(N, failure, beta, max_norm):
     r"""The base ``c`` of the storage capacity of Theorem 3 of Ramsauer et al.
 
-    For random patterns on the sphere of radius :math:`M = K_R\sqrt{d-1}` (the
-    theorem's ``K``, here :math:`K_R`) and failure probability ``p``,
+    For random patterns on the sphere of radius :math:`M = K_R\sqrt{N-1}` (the
+    theorem's ``K``, here :math:`K_R`; M = ``max_norm``, the norm of every pattern), in
+    dimension N (the theorem's d), and failure probability ``failure``,
 
     .. math::
 
-        a = \frac{2}{d-1}\bigl(1 + \ln(2\beta K_R^2 p (d-1))\bigr), \quad
+        a = \frac{2}{N-1}\bigl(1 + \ln(2\beta K_R^2 failure (N-1))\bigr), \quad
         b = \frac{2 K_R^2 \beta}{5}, \quad
         c = \frac{b}{W_0(\exp(a + \ln b))},
 
@@ -355,81 +362,81 @@ def storage_constant(d, p, beta, M):
 
     Parameters
     ----------
-    d : int
-        Pattern dimension, d >= 2.
-    p : float
-        Failure probability, 0 < p <= 1.
+    N : int
+        Pattern dimension (the paper's d), N >= 2.
+    failure : float
+        Failure probability, 0 < failure <= 1.
     beta : float
         Inverse temperature, beta > 0.
-    M : float
-        Radius of the sphere of the patterns, M > 0.
+    max_norm : float
+        Radius of the sphere of the patterns (the paper's M), max_norm > 0.
 
     Returns
     -------
     float
-        3.1546 for beta = 1, K_R = 3, d = 20, p = 0.001; 1.3718 for beta = 1, K_R = 1,
-        d = 75, p = 0.001 (the values quoted after the theorem).
+        3.1546 for beta = 1, K_R = 3, N = 20, failure = 0.001; 1.3718 for beta = 1, K_R = 1,
+        N = 75, failure = 0.001 (the values quoted after the theorem).
 
     References
     ----------
     .. [1] Ramsauer et al., ICLR 2021, arXiv:2008.02217, Theorem 3 (Theorem A5).
     """
-    d, p, beta, M = _check_sphere(d, p, beta, M)
-    K2 = M * M / (d - 1)
-    a = 2.0 / (d - 1) * (1.0 + math.log(2.0 * beta * K2 * p * (d - 1)))
+    N, failure, beta, max_norm = _check_sphere(N, failure, beta, max_norm)
+    K2 = max_norm * max_norm / (N - 1)
+    a = 2.0 / (N - 1) * (1.0 + math.log(2.0 * beta * K2 * failure * (N - 1)))
     b = 2.0 * K2 * beta / 5.0
     return float(b / special.lambertw(b * math.exp(a), 0).real)
 
 
-def storage_capacity(d, p, beta, M):
+def storage_capacity(N, failure, beta, max_norm):
     r"""Number of random patterns on a sphere that are stored (Ramsauer et al. Theorem 3).
 
-    With probability at least ``1 - p``, the modern Hopfield network stores (in the
+    With probability at least ``1 - failure``, the modern Hopfield network stores (in the
     sense of their Definition 1: each pattern has its own fixed point, with disjoint
     basins around the patterns)
 
     .. math::
 
-        K \ge \sqrt{p}\; c^{(d-1)/4}
+        P \ge \sqrt{failure}\; c^{(N-1)/4}
 
-    patterns drawn uniformly on the sphere of radius ``M`` in dimension ``d``, with
-    ``c`` from :func:`storage_constant`: exponentially many in ``d``.
+    patterns drawn uniformly on the sphere of radius ``max_norm`` in dimension ``N``,
+    with ``c`` from :func:`storage_constant`: exponentially many in ``N``.
 
     Parameters
     ----------
-    d : int
-        Pattern dimension, d >= 2.
-    p : float
-        Failure probability, 0 < p <= 1.
+    N : int
+        Pattern dimension (the paper's d), N >= 2.
+    failure : float
+        Failure probability, 0 < failure <= 1.
     beta : float
         Inverse temperature, beta > 0.
-    M : float
-        Radius of the sphere of the patterns, M > 0 (the theorem's
-        ``K sqrt(d - 1)``).
+    max_norm : float
+        Radius of the sphere of the patterns, max_norm > 0 (the theorem's
+        ``K sqrt(d - 1)``, here ``K_R sqrt(N - 1)``).
 
     Returns
     -------
     float
-        The lower bound on K.
+        The lower bound on P.
 
     Raises
     ------
     ValueError
-        If the theorem's condition :math:`c \ge (2/\sqrt{p})^{4/(d-1)}` fails, i.e. the
-        bound would be below 2 patterns and the theorem says nothing; a larger ``d``
-        or ``M`` helps.
+        If the theorem's condition :math:`c \ge (2/\sqrt{failure})^{4/(N-1)}` fails, i.e. the
+        bound would be below 2 patterns and the theorem says nothing; a larger ``N``
+        or ``max_norm`` helps.
 
     References
     ----------
     .. [1] Ramsauer et al., ICLR 2021, arXiv:2008.02217, Theorem 3, Eq. (4).
     """
-    d, p, beta, M = _check_sphere(d, p, beta, M)
-    c = storage_constant(d, p, beta, M)
-    bound = math.sqrt(p) * c ** ((d - 1) / 4.0)
+    N, failure, beta, max_norm = _check_sphere(N, failure, beta, max_norm)
+    c = storage_constant(N, failure, beta, max_norm)
+    bound = math.sqrt(failure) * c ** ((N - 1) / 4.0)
     if bound < 2.0:
         raise ValueError(
-            f"Theorem 3 needs c >= (2 / sqrt(p))**(4 / (d - 1)), a bound of at least 2 "
-            f"patterns; got c = {c:.6g}, bound {bound:.6g} for d = {d}, p = {p}, "
-            f"beta = {beta}, M = {M} (increase d or M)"
+            f"Theorem 3 needs c >= (2 / sqrt(failure))**(4 / (N - 1)), a bound of at least 2 "
+            f"patterns; got c = {c:.6g}, bound {bound:.6g} for N = {N}, failure = {failure}, "
+            f"beta = {beta}, max_norm = {max_norm} (increase N or max_norm)"
         )
     return bound

@@ -1,15 +1,15 @@
 r"""Low-load theory of the multitasking Hebbian network: diluted patterns, parallel retrieval.
 
-``N`` Ising spins store ``K`` diluted archetypes :math:`\xi^\mu \in \{-1, 0, +1\}^N`,
+``N`` Ising spins store ``P`` diluted archetypes :math:`\xi^\mu \in \{-1, 0, +1\}^N`,
 i.i.d. with :math:`P(\xi = 0) = d`, :math:`P(\xi = \pm 1) = (1 - d)/2`, in the Hebbian
 couplings :math:`J_{ij} = \frac1N \sum_\mu \xi_i^\mu \xi_j^\mu` (:math:`J_{ii} = 0`) [1]_.
 The order parameters are the Mattis overlaps
 :math:`m_\mu = \frac1N \sum_i \xi_i^\mu s_i`. Write :math:`a = 1 - d` for the fraction of
 non-blank entries and :math:`\langle\cdot\rangle_\xi` for the average over one site's
-entries :math:`(\xi^1, \dots, \xi^K)`, computed here exactly as a sum over the
-:math:`3^K` configurations with their probabilities.
+entries :math:`(\xi^1, \dots, \xi^P)`, computed here exactly as a sum over the
+:math:`3^P` configurations with their probabilities.
 
-Self-consistency and free energy. At low load (``K`` finite, ``N -> inf``) the free
+Self-consistency and free energy. At low load (``P`` finite, ``N -> inf``) the free
 energy per spin is [1]_ [2]_
 
 .. math::
@@ -24,7 +24,7 @@ and a solution is a local minimum (stable) when every eigenvalue of the Hessian
 :math:`\delta_{\mu\nu} - \beta \langle \xi^\mu\xi^\nu \operatorname{sech}^2(\beta\,
 m\cdot\xi)\rangle_\xi` is positive. Both are invariant under permutations of the
 patterns and sign flips of each overlap, so solutions are reported in the canonical
-form :math:`m_1 \ge m_2 \ge \dots \ge m_K \ge 0`.
+form :math:`m_1 \ge m_2 \ge \dots \ge m_P \ge 0`.
 
 Zero temperature. As ``T -> 0`` the free energy becomes the energy
 :math:`E(m) = \frac12 \sum m_\mu^2 - \langle |m\cdot\xi| \rangle_\xi` and the
@@ -50,18 +50,18 @@ Signal to noise: at a site whose first non-blank entry is at level ``k`` the fie
 :math:`m_k \xi^k + \sum_{l>k} m_l \xi^l`, which has the sign of :math:`\xi^k` for
 every configuration of the deeper entries iff :math:`m_k > \sum_{l>k} m_l` (equality
 gives a tie, for :math:`\xi^l = -\xi^k` at every deeper level). With the values above
-this reads :math:`1 > d + d^2 + \dots + d^{K-k}`, hardest at ``k = 1``, so the
+this reads :math:`1 > d + d^2 + \dots + d^{P-k}`, hardest at ``k = 1``, so the
 hierarchical state is a (stable) T = 0 fixed point iff
 
 .. math::
 
-    \sum_{j=1}^{K-1} d^j < 1 \iff d < d_K:\quad
+    \sum_{j=1}^{P-1} d^j < 1 \iff d < d_P:\quad
     d_2 = 1,\; d_3 = \tfrac{\sqrt5 - 1}{2} = 0.6180,\; d_4 = 0.5437,\;
-    d_K \downarrow \tfrac12\ (K\to\infty).
+    d_P \downarrow \tfrac12\ (P\to\infty).
 
 (At ``d = 0`` only level 1 is ever reached: the pure Hopfield state.)
 
-Other T = 0 fixed points, ``K = 3``. Where :math:`m_1 < m_2 + m_3` with
+Other T = 0 fixed points, ``P = 3``. Where :math:`m_1 < m_2 + m_3` with
 :math:`m_1 > m_2 > m_3 > 0`, a site with three non-blank entries follows their majority
 and a site with two follows the higher-ranked one, which gives the majority state
 
@@ -75,7 +75,7 @@ Its energy is below the hierarchical one iff :math:`7d^2 - 2d - 1 > 0`, that is 
 :math:`d > (1 + 2\sqrt2)/7 = 0.5469`: at strong dilution the majority state is the
 ground state, and the hierarchical state is metastable up to ``d_3``. The
 equal-amplitude state :math:`m_\mu = (1-d)\langle \operatorname{sign}(1 +
-\xi^2 + \dots + \xi^K)\rangle` (``(1 - d)(1 + d^2)/2`` for ``K = 3``) is a fixed point
+\xi^2 + \dots + \xi^P)\rangle` (``(1 - d)(1 + d^2)/2`` for ``P = 3``) is a fixed point
 too, but for ``d > 0`` ties (one ``+1`` against one ``-1``) make it unstable; so are
 the pure state and every state with a pattern left at zero.
 
@@ -84,7 +84,7 @@ Finite temperature. Linearising the self-consistency at ``m = 0`` gives
 Just below :math:`T_c` the quartic term of :math:`f`,
 :math:`\frac{\beta^3}{12}\langle(m\cdot\xi)^4\rangle = \frac{\beta^3}{12}[3a^2(\sum
 m^2)^2 + a(1 - 3a)\sum m^4]`, decides which direction condenses: for
-``d < 2/3`` the pure state, for ``d > 2/3`` the parallel state with all ``K`` overlaps
+``d < 2/3`` the pure state, for ``d > 2/3`` the parallel state with all ``P`` overlaps
 equal. With levels ``1..k`` condensed and the rest empty, the Hessian along every
 empty pattern is :math:`1 - \beta a \langle \operatorname{sech}^2(\beta\, m\cdot\xi)
 \rangle`; level ``k + 1`` switches on where it vanishes for the best state with ``k``
@@ -104,7 +104,7 @@ Learning from examples [2]_. Each archetype is seen only through ``M`` examples
 (blanks stay blank). The supervised couplings are built from the example means
 :math:`\bar\eta^\mu = \frac1M\sum_a \eta^{\mu,a}`,
 :math:`J = \frac{1}{NR}\sum_\mu \bar\eta^\mu\bar\eta^{\mu\,T}`, the unsupervised ones
-from all ``K M`` examples, :math:`J = \frac{1}{NRM}\sum_{\mu,a}\eta^{\mu,a}\eta^{\mu,a\,T}`,
+from all ``P M`` examples, :math:`J = \frac{1}{NRM}\sum_{\mu,a}\eta^{\mu,a}\eta^{\mu,a\,T}`,
 with :math:`R = r^2 + (1 - r^2)/M = \langle\bar\chi^2\rangle`, which keeps
 :math:`T_c = 1 - d`. The low-load theory is the one above with the pattern entries
 :math:`\bar\eta^\mu/\sqrt R`; the archetype overlap is
@@ -112,7 +112,7 @@ with :math:`R = r^2 + (1 - r^2)/M = \langle\bar\chi^2\rangle`, which keeps
 Under the ansatz that all examples of a pattern have the same overlap (they are
 exchangeable), the unsupervised field :math:`\frac1{RM}\sum_{\mu,a}\eta^{\mu,a}_i
 (\eta^{\mu,a}\cdot s)/N` equals the supervised one, so the two protocols have the same
-self-consistency, for every ``K`` and ``M`` [2]_. For ``K = 1`` the ``T = 0`` state of
+self-consistency, for every ``P`` and ``M`` [2]_. For ``P = 1`` the ``T = 0`` state of
 the supervised network is the majority vote :math:`s_i = \operatorname{sign}\sum_a
 \eta_i^a` (the unsupervised one shares it only under that ansatz: at small ``M`` its
 examples stay attractors of lower energy, :math:`\sum_a m_a^2` being larger on an
@@ -125,7 +125,7 @@ ends on one of them), with archetype overlap
     \xrightarrow{M\to\infty} (1 - d)\operatorname{erf}\bigl(1/\sqrt{2\rho}\bigr),
     \qquad \rho = \frac{1 - r^2}{M r^2},
 
-the dataset entropy ``rho`` of [2]_ (ties, possible for even ``M``, give
+the dataset entropy (rho in [2]_; ``entropy`` here; ties, possible for even ``M``, give
 :math:`\operatorname{sign}(0) = 0`).
 
 References
@@ -178,8 +178,8 @@ __all__ = [
     "solutions",
 ]
 
-# 3^K configurations are enumerated exactly; K = 8 is 6561 of them.
-_K_MAX = 8
+# 3^P configurations are enumerated exactly; P = 8 is 6561 of them.
+_P_MAX = 8
 # |h| below this is a tie at T = 0 (overlaps are O(1) sums of probabilities).
 _TIE = 1e-10
 # Stationary points: |grad f| below _CONVERGED; two are the same state within _SAME.
@@ -197,9 +197,9 @@ class Solutions(NamedTuple):
 
     Attributes
     ----------
-    m : ndarray of shape (S, K)
+    m : ndarray of shape (S, P)
         Mattis overlaps with the archetypes, m_1 >= m_2 >= ... >= 0.
-    n : ndarray of shape (S, K)
+    n : ndarray of shape (S, P)
         The self-consistency's order parameters: ``m`` itself for stored archetypes,
         the overlaps with the normalised example means for learned couplings.
     f : ndarray of shape (S,)
@@ -233,7 +233,7 @@ class PhaseLines(NamedTuple):
         Dilutions.
     T_c : ndarray of shape (D,)
         Paramagnetic transition, 1 - d.
-    T_onset : ndarray of shape (D, K)
+    T_onset : ndarray of shape (D, P)
         Temperature at which level k switches on (column k - 1; column 0 is T_c).
     T_parallel_low, T_parallel_high : ndarray of shape (D,)
         The temperatures between which the parallel state is the global minimum (NaN
@@ -252,10 +252,10 @@ class PhaseLines(NamedTuple):
 
 
 class _SiteLaw(NamedTuple):
-    """The joint law of the K entries a Hebbian network stores at one site.
+    """The joint law of the P entries a Hebbian network stores at one site.
 
-    ``v`` (C, K) are the stored entries, ``p`` (C,) their probabilities (all positive),
-    ``g`` (C, K) = E[xi | v], which turns an average of tanh into an archetype overlap.
+    ``v`` (C, P) are the stored entries, ``p`` (C,) their probabilities (all positive),
+    ``g`` (C, P) = E[xi | v], which turns an average of tanh into an archetype overlap.
     """
 
     v: np.ndarray
@@ -266,30 +266,30 @@ class _SiteLaw(NamedTuple):
 _MAX_SITE_CLASSES = 10**7  # the exact site averages enumerate every class
 
 
-def _product_law(values, probs, readout, K):
-    """K i.i.d. patterns with one-pattern law (values, probs, readout), zero atoms dropped."""
+def _product_law(values, probs, readout, P):
+    """P i.i.d. patterns with one-pattern law (values, probs, readout), zero atoms dropped."""
     keep = probs > 0.0
     values, probs, readout = values[keep], probs[keep], readout[keep]
-    if values.size**K > _MAX_SITE_CLASSES:
+    if values.size**P > _MAX_SITE_CLASSES:
         raise ValueError(
-            f"K must leave at most {_MAX_SITE_CLASSES:.0e} site classes ({values.size}^K "
-            f"entries for the patterns' {values.size} values); got K = {K}"
+            f"P must leave at most {_MAX_SITE_CLASSES:.0e} site classes ({values.size}^P "
+            f"entries for the patterns' {values.size} values); got P = {P}"
         )
-    index = np.array(list(itertools.product(range(values.size), repeat=K))).reshape(-1, K)
+    index = np.array(list(itertools.product(range(values.size), repeat=P))).reshape(-1, P)
     return _SiteLaw(values[index], np.prod(probs[index], axis=1), readout[index])
 
 
 @functools.lru_cache(maxsize=128)
-def _archetype_law(d, K):
+def _archetype_law(d, P):
     """Archetypes: entries -1, 0, +1 with probabilities (1-d)/2, d, (1-d)/2."""
     values = np.array([-1.0, 0.0, 1.0])
     probs = np.array([0.5 * (1.0 - d), d, 0.5 * (1.0 - d)])
-    law = _product_law(values, probs, values, K)
+    law = _product_law(values, probs, values, P)
     return law._replace(g=law.v)  # the stored entries are the archetypes
 
 
 @functools.lru_cache(maxsize=128)
-def _example_law(d, K, M, r):
+def _example_law(d, P, M, r):
     """Normalised example means: entries xi chi_bar / sqrt(R), chi_bar = (1/M) sum_a chi^a.
 
     chi_bar = (2j - M)/M with j ~ Binomial(M, (1 + r)/2). Equal entries are merged, and
@@ -308,7 +308,7 @@ def _example_law(d, K, M, r):
     half = 0.5 * a * (right + wrong)
     probs = np.concatenate([half[::-1], [d + a * tie], half])
     readout = np.concatenate([-vote[::-1], [0.0], vote])
-    return _product_law(values, probs, readout, K)
+    return _product_law(values, probs, readout, P)
 
 
 def _fields(law, n):
@@ -352,7 +352,7 @@ def _sech2(x):
 
 
 def _hessian(law, n, beta):
-    """delta - beta <v v^T sech^2(beta n . v)>: shape (..., K, K), finite beta."""
+    """delta - beta <v v^T sech^2(beta n . v)>: shape (..., P, P), finite beta."""
     w = beta * _sech2(beta * _fields(law, n)) * law.p
     return np.eye(law.v.shape[1]) - np.einsum("...c,ck,cl->...kl", w, law.v, law.v)
 
@@ -387,11 +387,11 @@ def _starts(law, rng, extra=()):
     m = 0, the uniform mixtures of the first j patterns, the `extra` ones and
     _RANDOM_STARTS random canonical points drawn from `rng`.
     """
-    K = law.v.shape[1]
+    P = law.v.shape[1]
     scale = np.abs(law.v[:, 0]) @ law.p
-    uniform = np.tril(np.ones((K, K)))
-    random = _canonical(np.random.default_rng(rng).random((_RANDOM_STARTS, K)))
-    return scale * np.vstack([np.zeros((1, K)), uniform, *extra, random])
+    uniform = np.tril(np.ones((P, P)))
+    random = _canonical(np.random.default_rng(rng).random((_RANDOM_STARTS, P)))
+    return scale * np.vstack([np.zeros((1, P)), uniform, *extra, random])
 
 
 def _descend(law, n, beta):
@@ -424,25 +424,25 @@ def _newton(law, n, beta):
 
 # Lattice spacing 1/L at which the probes meet every face (cell of every dimension) of the
 # arrangement of planes m . xi = 0 in the canonical chamber: 4, 12 and 100 faces for
-# K = 2, 3, 4 (found by counting the distinct sign vectors sign(m . xi) as L grows).
+# P = 2, 3, 4 (found by counting the distinct sign vectors sign(m . xi) as L grows).
 _LATTICE = {1: 1, 2: 2, 3: 4, 4: 10}
 
 
 @functools.cache
-def _probes_T0(K):
-    """Canonical points t / L, t in {0, ..., L}^K sorted in decreasing order.
+def _probes_T0(P):
+    """Canonical points t / L, t in {0, ..., L}^P sorted in decreasing order.
 
     The T = 0 map is constant on each face of the arrangement of planes m . xi = 0, so
     probes that meet every face see every value it takes, and with it every fixed point.
-    For K <= 4, L is the spacing that does (_LATTICE); for larger K the finest lattice
+    For P <= 4, L is the spacing that does (_LATTICE); for larger P the finest lattice
     of at most _PROBES points, which misses some faces.
     """
-    L = _LATTICE.get(K)
+    L = _LATTICE.get(P)
     if L is None:
         L = 1
-        while math.comb(L + 1 + K, K) <= _PROBES:
+        while math.comb(L + 1 + P, P) <= _PROBES:
             L += 1
-    t = np.array(list(itertools.combinations_with_replacement(range(L, -1, -1), K)), float)
+    t = np.array(list(itertools.combinations_with_replacement(range(L, -1, -1), P)), float)
     return t / L
 
 
@@ -485,8 +485,8 @@ def _check_T(T):
     return check_param("T", T, low=0.0)
 
 
-def _check_K(K):
-    return check_param("K", K, low=1, high=_K_MAX, integer=True)
+def _check_P(P):
+    return check_param("P", P, low=1, high=_P_MAX, integer=True)
 
 
 def _beta(T):
@@ -495,9 +495,9 @@ def _beta(T):
 
 def _check_m(m):
     m = np.asarray(m, dtype=float)
-    if m.ndim == 0 or not 1 <= m.shape[-1] <= _K_MAX or not np.all(np.isfinite(m)):
+    if m.ndim == 0 or not 1 <= m.shape[-1] <= _P_MAX or not np.all(np.isfinite(m)):
         raise ValueError(
-            f"m must be a finite array of shape (..., K) with 1 <= K <= {_K_MAX}; "
+            f"m must be a finite array of shape (..., P) with 1 <= P <= {_P_MAX}; "
             f"got shape {m.shape}"
         )
     return m
@@ -508,7 +508,7 @@ def _check_m(m):
 
 
 def self_consistency(m, d, T):
-    r"""Right-hand side of the low-load self-consistency, averaged exactly over 3^K sites.
+    r"""Right-hand side of the low-load self-consistency, averaged exactly over 3^P sites.
 
     .. math::
 
@@ -519,8 +519,8 @@ def self_consistency(m, d, T):
 
     Parameters
     ----------
-    m : array_like of shape (..., K)
-        Mattis overlaps, 1 <= K <= 8.
+    m : array_like of shape (..., P)
+        Mattis overlaps, 1 <= P <= 8.
     d : float
         Dilution, 0 <= d < 1.
     T : float
@@ -528,7 +528,7 @@ def self_consistency(m, d, T):
 
     Returns
     -------
-    ndarray of shape (..., K)
+    ndarray of shape (..., P)
 
     References
     ----------
@@ -552,8 +552,8 @@ def free_energy(m, d, T):
 
     Parameters
     ----------
-    m : array_like of shape (..., K)
-        Mattis overlaps, 1 <= K <= 8.
+    m : array_like of shape (..., P)
+        Mattis overlaps, 1 <= P <= 8.
     d : float
         Dilution, 0 <= d < 1.
     T : float
@@ -580,8 +580,8 @@ def hessian(m, d, T):
 
     Parameters
     ----------
-    m : array_like of shape (..., K)
-        Mattis overlaps, 1 <= K <= 8.
+    m : array_like of shape (..., P)
+        Mattis overlaps, 1 <= P <= 8.
     d : float
         Dilution, 0 <= d < 1.
     T : float
@@ -590,7 +590,7 @@ def hessian(m, d, T):
 
     Returns
     -------
-    ndarray of shape (..., K, K)
+    ndarray of shape (..., P, P)
     """
     m, d = _check_m(m), _check_d(d)
     T = check_param("T", T, low=0.0, closed=(False, True))
@@ -606,7 +606,7 @@ def is_stable(m, d, T):
 
     Parameters
     ----------
-    m : array_like of shape (..., K)
+    m : array_like of shape (..., P)
         A solution (this function does not check that it solves the equations).
     d : float
         Dilution, 0 <= d < 1.
@@ -622,20 +622,20 @@ def is_stable(m, d, T):
     return stable if np.ndim(stable) else bool(stable)
 
 
-def solutions(d, T, K, *, rng=0):
+def solutions(d, T, P, *, rng=0):
     """All solutions of the low-load self-consistency, classified, ground state first.
 
     At T > 0 the solver starts from m = 0, from the uniform mixtures of the first j
-    patterns (j = 1..K), from the hierarchical state and from 24 random canonical points
+    patterns (j = 1..P), from the hierarchical state and from 24 random canonical points
     drawn from ``rng``; it descends from each by iterating m <- Phi(m) (the
     concave-convex procedure for f = |m|^2/2 - a convex function: every step lowers f)
     and runs Newton's method both from the starts (finding saddles too) and from the
     minima reached. At T = 0 the map Phi is constant on the
     faces (cells of every dimension) cut out by the planes m . xi = 0; it is evaluated
-    on the starts and on lattice points that meet every face (checked for K <= 4, so
+    on the starts and on lattice points that meet every face (checked for P <= 4, so
     that the list is then complete), and every image that Phi maps to itself is a fixed
     point. Solutions are deduplicated up to permutations and sign flips and given in
-    the form m_1 >= ... >= m_K >= 0.
+    the form m_1 >= ... >= m_P >= 0.
 
     Parameters
     ----------
@@ -643,32 +643,32 @@ def solutions(d, T, K, *, rng=0):
         Dilution, 0 <= d < 1.
     T : float
         Temperature, T >= 0.
-    K : int
-        Number of patterns, 1 <= K <= 8.
+    P : int
+        Number of patterns, 1 <= P <= 8.
     rng : int, numpy.random.Generator or None, default=0
         Seeds the random starts (the only draws).
 
     Returns
     -------
     Solutions
-        ``m`` (S, K), ``f`` (S,) ascending, ``stable`` (S,), ``ground`` = 0; ``n`` = ``m``.
+        ``m`` (S, P), ``f`` (S,) ascending, ``stable`` (S,), ``ground`` = 0; ``n`` = ``m``.
 
     References
     ----------
     .. [1] Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 109, 268101 (2012).
     .. [2] Agliari, Barra, Galluzzi, Isopi, arXiv:1304.4488 (2013).
     """
-    d, T, K = _check_d(d), _check_T(T), _check_K(K)
-    return _archetype_solutions(d, T, K, rng)
+    d, T, P = _check_d(d), _check_T(T), _check_P(P)
+    return _archetype_solutions(d, T, P, rng)
 
 
-def _archetype_solutions(d, T, K, rng, saddles=True):
+def _archetype_solutions(d, T, P, rng, saddles=True):
     """`solutions` on checked arguments, the hierarchical state among the starts."""
-    hierarchy = d ** np.arange(K)[None, :]
-    return _solutions(_archetype_law(d, K), _beta(T), rng, extra=(hierarchy,), saddles=saddles)
+    hierarchy = d ** np.arange(P)[None, :]
+    return _solutions(_archetype_law(d, P), _beta(T), rng, extra=(hierarchy,), saddles=saddles)
 
 
-def global_minimum(d, T, K):
+def global_minimum(d, T, P):
     """Overlaps of the global minimum of the free energy, over a grid of (d, T).
 
     At T > 0 only the minima reached by descent from the starts of :func:`solutions`
@@ -681,34 +681,34 @@ def global_minimum(d, T, K):
         Dilutions, 0 <= d < 1.
     T : array_like
         Temperatures, T >= 0, broadcast against ``d``.
-    K : int
-        Number of patterns, 1 <= K <= 8.
+    P : int
+        Number of patterns, 1 <= P <= 8.
 
     Returns
     -------
-    ndarray of shape broadcast(d, T).shape + (K,)
-        Canonical overlaps m_1 >= ... >= m_K >= 0.
+    ndarray of shape broadcast(d, T).shape + (P,)
+        Canonical overlaps m_1 >= ... >= m_P >= 0.
     """
-    K = _check_K(K)
+    P = _check_P(P)
     d, T = np.broadcast_arrays(np.asarray(d, dtype=float), np.asarray(T, dtype=float))
-    out = np.empty((*d.shape, K))
+    out = np.empty((*d.shape, P))
     for index in np.ndindex(d.shape):
         d_i, T_i = _check_d(d[index].item()), _check_T(T[index].item())
-        out[index] = _archetype_solutions(d_i, T_i, K, 0, saddles=False).m[0]
+        out[index] = _archetype_solutions(d_i, T_i, P, 0, saddles=False).m[0]
     return out
 
 
 def regime(m, *, atol=1e-6):
-    """Name the retrieval regime of canonical overlaps m_1 >= ... >= m_K >= 0.
+    """Name the retrieval regime of canonical overlaps m_1 >= ... >= m_P >= 0.
 
-    ``"paramagnetic"`` (all zero), ``"pure"`` (one nonzero), ``"parallel"`` (all K
+    ``"paramagnetic"`` (all zero), ``"pure"`` (one nonzero), ``"parallel"`` (all P
     equal and nonzero), ``"hierarchical"`` (at least two nonzero, each above the sum
-    of all below it: m_k > m_{k+1} + ... + m_K, the signal-to-noise condition of the
+    of all below it: m_k > m_{k+1} + ... + m_P, the signal-to-noise condition of the
     hierarchical state), else ``"mixture"``.
 
     Parameters
     ----------
-    m : array_like of shape (..., K)
+    m : array_like of shape (..., P)
         Canonical overlaps, e.g. from :func:`global_minimum`.
     atol : float, default=1e-6
         Overlaps below atol are zero; overlaps within atol are equal.
@@ -736,58 +736,58 @@ def regime(m, *, atol=1e-6):
 # Zero temperature
 
 
-def hierarchical_state(d, K):
+def hierarchical_state(d, P):
     """The hierarchical T = 0 state, m_k = (1 - d) d^(k - 1) [1]_.
 
-    A (stable) fixed point of the T = 0 self-consistency iff d < d_K
+    A (stable) fixed point of the T = 0 self-consistency iff d < d_P
     (:func:`hierarchical_threshold`); its energy is -(1/2) sum m_k^2.
 
     Parameters
     ----------
     d : float
         Dilution, 0 <= d < 1.
-    K : int
-        Number of patterns, K >= 1.
+    P : int
+        Number of patterns, P >= 1.
 
     Returns
     -------
-    ndarray of shape (K,)
+    ndarray of shape (P,)
 
     References
     ----------
     .. [1] Agliari, Barra, Galluzzi, Guerra, Moauro, PRL 109, 268101 (2012), and
        Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
     """
-    d, K = _check_d(d), check_param("K", K, low=1, integer=True)
-    return (1.0 - d) * d ** np.arange(K)
+    d, P = _check_d(d), check_param("P", P, low=1, integer=True)
+    return (1.0 - d) * d ** np.arange(P)
 
 
-def hierarchical_threshold(K):
-    r"""Largest dilution d_K at which the hierarchical state is a T = 0 fixed point.
+def hierarchical_threshold(P):
+    r"""Largest dilution d_P at which the hierarchical state is a T = 0 fixed point.
 
     Signal to noise (module docstring): the state is a fixed point iff
     :math:`m_k > \sum_{l>k} m_l` for every level, which for
-    :math:`m_k = (1-d)d^{k-1}` is :math:`\sum_{j=1}^{K-1} d^j < 1`. So
+    :math:`m_k = (1-d)d^{k-1}` is :math:`\sum_{j=1}^{P-1} d^j < 1`. So
     ``d_1 = d_2 = 1`` (every d < 1), ``d_3 = (sqrt(5) - 1)/2``, ``d_4 = 0.54369``
     (the inverse of the tribonacci constant), decreasing to 1/2.
 
     Parameters
     ----------
-    K : int
-        Number of patterns, K >= 1.
+    P : int
+        Number of patterns, P >= 1.
 
     Returns
     -------
     float
     """
-    K = check_param("K", K, low=1, integer=True)
-    if K <= 2:
+    P = check_param("P", P, low=1, integer=True)
+    if P <= 2:
         return 1.0
-    return optimize.brentq(lambda d: np.sum(d ** np.arange(1, K)) - 1.0, 0.5, 1.0, xtol=1e-15)
+    return optimize.brentq(lambda d: np.sum(d ** np.arange(1, P)) - 1.0, 0.5, 1.0, xtol=1e-15)
 
 
 def majority_state(d):
-    r"""The K = 3 majority state at T = 0, the ground state for d > (1 + 2 sqrt 2)/7.
+    r"""The P = 3 majority state at T = 0, the ground state for d > (1 + 2 sqrt 2)/7.
 
     Where :math:`m_1 < m_2 + m_3` a site with three non-blank entries follows their
     majority and one with two follows the higher-ranked pattern, so with ``a = 1 - d``
@@ -837,26 +837,26 @@ def critical_temperature(d):
 
 
 @functools.lru_cache(maxsize=128)
-def _sum_law(d, K):
-    """The law of S = xi^1 + ... + xi^K, by the numbers of +1 and -1 entries.
+def _sum_law(d, P):
+    """The law of S = xi^1 + ... + xi^P, by the numbers of +1 and -1 entries.
 
     Rows (E[xi^1 | counts], E[(xi^1)^2 | counts], S, probability of the counts).
     """
     a = 1.0 - d
     rows = []
-    for plus, minus in itertools.product(range(K + 1), repeat=2):
-        if plus + minus <= K:
-            weight = math.factorial(K) / (
-                math.factorial(plus) * math.factorial(minus) * math.factorial(K - plus - minus)
+    for plus, minus in itertools.product(range(P + 1), repeat=2):
+        if plus + minus <= P:
+            weight = math.factorial(P) / (
+                math.factorial(plus) * math.factorial(minus) * math.factorial(P - plus - minus)
             )
-            p = weight * (a / 2) ** (plus + minus) * d ** (K - plus - minus)
-            rows.append(((plus - minus) / K, (plus + minus) / K, plus - minus, p))
+            p = weight * (a / 2) ** (plus + minus) * d ** (P - plus - minus)
+            rows.append(((plus - minus) / P, (plus + minus) / P, plus - minus, p))
     return np.array(rows)
 
 
-def _parallel_amplitude(d, K, beta):
+def _parallel_amplitude(d, P, beta):
     """Root m > 0 of m = <xi^1 tanh(beta m S)>, S = sum_nu xi^nu (0 if none)."""
-    xi1, _, S, p = _sum_law(d, K).T
+    xi1, _, S, p = _sum_law(d, P).T
     if math.isinf(beta):
         return float(np.sum(p * xi1 * np.sign(S)))
     if beta * (1.0 - d) <= 1.0:
@@ -865,13 +865,13 @@ def _parallel_amplitude(d, K, beta):
     return optimize.brentq(gap, 1e-300, 1.0 - d, xtol=1e-15, rtol=1e-14)
 
 
-def parallel_state(d, T, K):
-    r"""Amplitude of the parallel state m_1 = ... = m_K = m.
+def parallel_state(d, T, P):
+    r"""Amplitude of the parallel state m_1 = ... = m_P = m.
 
     The nonzero root of :math:`m = \langle \xi^1\tanh(\beta m\sum_\nu\xi^\nu)\rangle`
     (0 at and above T_c = 1 - d). At T = 0 it is
-    :math:`(1-d)\langle\operatorname{sign}(1 + \xi^2 + \dots + \xi^K)\rangle`, e.g.
-    ``(1 - d)(1 + d)/2`` for K = 2 and ``(1 - d)(1 + d^2)/2`` for K = 3; for d > 0 it
+    :math:`(1-d)\langle\operatorname{sign}(1 + \xi^2 + \dots + \xi^P)\rangle`, e.g.
+    ``(1 - d)(1 + d)/2`` for P = 2 and ``(1 - d)(1 + d^2)/2`` for P = 3; for d > 0 it
     then has ties and is unstable.
 
     Parameters
@@ -880,24 +880,24 @@ def parallel_state(d, T, K):
         Dilution, 0 <= d < 1.
     T : float
         Temperature, T >= 0.
-    K : int
-        Number of patterns, 1 <= K <= 8.
+    P : int
+        Number of patterns, 1 <= P <= 8.
 
     Returns
     -------
     float
     """
-    d, T, K = _check_d(d), _check_T(T), _check_K(K)
-    return _parallel_amplitude(d, K, _beta(T))
+    d, T, P = _check_d(d), _check_T(T), _check_P(P)
+    return _parallel_amplitude(d, P, _beta(T))
 
 
-def _parallel_transverse(d, K, T):
+def _parallel_transverse(d, P, T):
     """Transverse Hessian eigenvalue of the parallel state, 1 - beta <(xi1^2 - xi1 xi2) sech^2>."""
     beta = 1.0 / T
-    m = _parallel_amplitude(d, K, beta)
-    _, xi1_sq, S, p = _sum_law(d, K).T
-    # E[xi^1 xi^2 | plus, minus] = ((plus - minus)^2 - (plus + minus)) / (K (K - 1))
-    xi1_xi2 = (S * S - K * xi1_sq) / (K * (K - 1))
+    m = _parallel_amplitude(d, P, beta)
+    _, xi1_sq, S, p = _sum_law(d, P).T
+    # E[xi^1 xi^2 | plus, minus] = ((plus - minus)^2 - (plus + minus)) / (P (P - 1))
+    xi1_xi2 = (S * S - P * xi1_sq) / (P * (P - 1))
     return 1.0 - beta * np.sum(p * (xi1_sq - xi1_xi2) * _sech2(beta * m * S))
 
 
@@ -913,13 +913,13 @@ def _sign_changes(g, Ts):
     return values, roots
 
 
-def _is_parallel_ground(d, K, T):
+def _is_parallel_ground(d, P, T):
     """Whether the global minimum at (d, T) is the parallel state."""
-    return regime(_archetype_solutions(d, T, K, 0, saddles=False).m[0]) == "parallel"
+    return regime(_archetype_solutions(d, T, P, 0, saddles=False).m[0]) == "parallel"
 
 
-def parallel_regime(d, K):
-    """Where the parallel state m_1 = ... = m_K is the global minimum of the free energy.
+def parallel_regime(d, P):
+    """Where the parallel state m_1 = ... = m_P is the global minimum of the free energy.
 
     The parallel state (:func:`parallel_state`) is a local minimum where its transverse
     Hessian eigenvalue, 1 - beta <((xi^1)^2 - xi^1 xi^2) sech^2(beta m sum xi)>, is
@@ -933,8 +933,8 @@ def parallel_regime(d, K):
     ----------
     d : float
         Dilution, 0 <= d < 1.
-    K : int
-        Number of patterns, 2 <= K <= 8.
+    P : int
+        Number of patterns, 2 <= P <= 8.
 
     Returns
     -------
@@ -942,10 +942,10 @@ def parallel_regime(d, K):
         ``T_low < T_high <= 1 - d``, both NaN where the parallel state is never the
         global minimum.
     """
-    d, K = _check_d(d), check_param("K", K, low=2, high=_K_MAX, integer=True)
+    d, P = _check_d(d), check_param("P", P, low=2, high=_P_MAX, integer=True)
     T_c = 1.0 - d
     Ts = T_c * np.geomspace(1.0 - 1e-6, 1e-6, 200)
-    values, roots = _sign_changes(lambda T: _parallel_transverse(d, K, T), Ts)
+    values, roots = _sign_changes(lambda T: _parallel_transverse(d, P, T), Ts)
     at_T_c = values[0] > 0.0  # the quartic term makes the parallel state the minimum there
     if at_T_c:
         roots.insert(0, (T_c, True))
@@ -954,16 +954,16 @@ def parallel_regime(d, K):
     high = roots[0][0]
     low = roots[1][0] if len(roots) > 1 else 0.0
     inside = np.linspace(high, low, 9)[1:-1]
-    wins = [T for T in inside if _is_parallel_ground(d, K, T)]
+    wins = [T for T in inside if _is_parallel_ground(d, P, T)]
     if not wins:
         return ParallelRegime(math.nan, math.nan)
 
     def margin(T):
-        return 1.0 if _is_parallel_ground(d, K, T) else -1.0
+        return 1.0 if _is_parallel_ground(d, P, T) else -1.0
 
-    if not at_T_c and not _is_parallel_ground(d, K, high * (1.0 - 1e-6)):
+    if not at_T_c and not _is_parallel_ground(d, P, high * (1.0 - 1e-6)):
         high = optimize.bisect(margin, wins[0], high * (1.0 - 1e-6), xtol=1e-10)
-    if low > 0.0 and not _is_parallel_ground(d, K, low * (1.0 + 1e-6)):
+    if low > 0.0 and not _is_parallel_ground(d, P, low * (1.0 + 1e-6)):
         low = optimize.bisect(margin, low * (1.0 + 1e-6), wins[-1], xtol=1e-10)
     return ParallelRegime(low, high)
 
@@ -980,7 +980,7 @@ def _best_with(d, k, T):
     return _empty_eigenvalue(_archetype_law(d, k), best, 1.0 / T)
 
 
-def onset_temperatures(d, K):
+def onset_temperatures(d, P):
     """Temperatures at which the levels of the hierarchy switch on.
 
     Level 1 switches on at T_c = 1 - d. Level k + 1 switches on where the best state
@@ -989,7 +989,7 @@ def onset_temperatures(d, K):
     first vanishes below T_k (a grid of T, then brentq). Below that temperature the
     global minimum has at least k + 1 condensed patterns; above it the best k-pattern
     state is a local minimum, and the global one unless a first-order transition to more
-    patterns comes first (near d = 2/3: at d = 0.65, K = 4, the parallel state takes
+    patterns comes first (near d = 2/3: at d = 0.65, P = 4, the parallel state takes
     over at T = 0.2812, above T_4 = 0.2734; see :func:`parallel_regime`). For small d,
     T_k -> (1 - d) d^(k-1): a level switches on at a temperature equal to its T = 0
     overlap, because only the sites where all higher levels are blank (a fraction
@@ -999,20 +999,20 @@ def onset_temperatures(d, K):
     ----------
     d : float
         Dilution, 0 <= d < 1.
-    K : int
-        Number of patterns, 1 <= K <= 8.
+    P : int
+        Number of patterns, 1 <= P <= 8.
 
     Returns
     -------
-    ndarray of shape (K,)
+    ndarray of shape (P,)
         T_1 = T_c >= T_2 >= ... ; T_(k+1) = T_k where level k + 1 switches on together
         with level k (every level when d > 2/3: the parallel state), NaN where it never
         does (d = 0: the Hopfield pure state is the global minimum down to T = 0).
     """
-    d, K = _check_d(d), _check_K(K)
-    onset = np.full(K, math.nan)
+    d, P = _check_d(d), _check_P(P)
+    onset = np.full(P, math.nan)
     onset[0] = 1.0 - d
-    for k in range(1, K if d > 0.0 else 1):
+    for k in range(1, P if d > 0.0 else 1):
         top = onset[k - 1] * (1.0 - 1e-4)
         Ts = top * np.geomspace(1.0, 1e-2 * d, 24)  # for small d, T_(k+1) / T_k -> d
         values, roots = _sign_changes(lambda T, k=k: _best_with(d, k, T), Ts)
@@ -1025,15 +1025,15 @@ def onset_temperatures(d, K):
     return onset
 
 
-def phase_lines(d, K):
+def phase_lines(d, P):
     """The transition lines of the multitasking network over a grid of dilutions.
 
     Parameters
     ----------
     d : array_like of shape (D,)
         Dilutions, 0 <= d < 1.
-    K : int
-        Number of patterns, 2 <= K <= 8.
+    P : int
+        Number of patterns, 2 <= P <= 8.
 
     Returns
     -------
@@ -1042,13 +1042,13 @@ def phase_lines(d, K):
         one row per d), ``T_parallel_low`` and ``T_parallel_high``
         (:func:`parallel_regime`).
     """
-    K = check_param("K", K, low=2, high=_K_MAX, integer=True)
+    P = check_param("P", P, low=2, high=_P_MAX, integer=True)
     d = np.atleast_1d(np.asarray(d, dtype=float))
-    parallel = np.array([parallel_regime(x, K) for x in d]).reshape(d.size, 2)
+    parallel = np.array([parallel_regime(x, P) for x in d]).reshape(d.size, 2)
     return PhaseLines(
         d,
         np.array([critical_temperature(x) for x in d]),
-        np.array([onset_temperatures(x, K) for x in d]).reshape(d.size, K),
+        np.array([onset_temperatures(x, P) for x in d]).reshape(d.size, P),
         parallel[:, 0],
         parallel[:, 1],
     )
@@ -1067,7 +1067,7 @@ def _check_r(r):
 
 
 def dataset_entropy(M, r):
-    """Dataset entropy rho = (1 - r^2) / (M r^2) [1]_ (infinite at r = 0).
+    """Dataset entropy (1 - r^2) / (M r^2) [1]_ (infinite at r = 0).
 
     Parameters
     ----------
@@ -1112,7 +1112,7 @@ def example_normalisation(M, r):
 
 
 def majority_overlap(d, M, r):
-    r"""Archetype overlap at T = 0 for K = 1: the majority vote of M examples, exactly.
+    r"""Archetype overlap at T = 0 for P = 1: the majority vote of M examples, exactly.
 
     Both protocols' T = 0 state is :math:`s_i = \operatorname{sign}\sum_a \eta_i^a =
     \xi_i \operatorname{sign}\sum_a\chi_i^a` on non-blank sites, a tie (even M) or a
@@ -1148,18 +1148,19 @@ def majority_overlap(d, M, r):
     return (1.0 - d) * float(right - wrong)
 
 
-def majority_overlap_limit(d, rho):
-    """Large-M limit of :func:`majority_overlap` at fixed rho: (1 - d) erf(1/sqrt(2 rho)).
+def majority_overlap_limit(d, entropy):
+    """Large-M limit of :func:`majority_overlap` at a fixed dataset entropy:
+    (1 - d) erf(1/sqrt(2 entropy)).
 
-    By the central limit theorem sum_a chi^a / M = r (1 + sqrt(rho) z), z ~ N(0, 1), and
-    P(1 + sqrt(rho) z > 0) - P(< 0) = erf(1/sqrt(2 rho)) [1]_.
+    By the central limit theorem sum_a chi^a / M = r (1 + sqrt(entropy) z), z ~ N(0, 1), and
+    P(1 + sqrt(entropy) z > 0) - P(< 0) = erf(1/sqrt(2 entropy)) [1]_.
 
     Parameters
     ----------
     d : float
         Dilution, 0 <= d < 1.
-    rho : float
-        Dataset entropy, rho >= 0 (:func:`dataset_entropy`).
+    entropy : float
+        Dataset entropy, entropy >= 0 (:func:`dataset_entropy`).
 
     Returns
     -------
@@ -1169,11 +1170,11 @@ def majority_overlap_limit(d, rho):
     ----------
     .. [1] Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
     """
-    d, rho = _check_d(d), check_param("rho", rho, low=0.0)
-    return (1.0 - d) * (1.0 if rho == 0.0 else math.erf(1.0 / math.sqrt(2.0 * rho)))
+    d, entropy = _check_d(d), check_param("entropy", entropy, low=0.0)
+    return (1.0 - d) * (1.0 if entropy == 0.0 else math.erf(1.0 / math.sqrt(2.0 * entropy)))
 
 
-def learned_solutions(d, T, K, M, r, *, rng=0):
+def learned_solutions(d, T, P, M, r, *, rng=0):
     r"""Solutions of the low-load theory of a network that learned from M examples.
 
     Supervised and unsupervised couplings (module docstring) share the self-consistency
@@ -1186,7 +1187,7 @@ def learned_solutions(d, T, K, M, r, *, rng=0):
 
     averaged exactly over the binomial law of :math:`\bar\chi = \frac1M\sum_a\chi^a`
     [1]_; the free energy is that of :func:`free_energy` with ``v`` for ``xi``. With
-    r = 1 (perfect examples) it is the archetype theory, :func:`solutions`; with K = 1
+    r = 1 (perfect examples) it is the archetype theory, :func:`solutions`; with P = 1
     and T = 0 the ground state has ``m`` = :func:`majority_overlap`. The solver is that
     of :func:`solutions`; at T = 0 its lattice probes are checked to meet every face only
     for the archetypes' planes, so with examples the list may miss states.
@@ -1197,8 +1198,8 @@ def learned_solutions(d, T, K, M, r, *, rng=0):
         Dilution, 0 <= d < 1.
     T : float
         Temperature, T >= 0.
-    K : int
-        Number of archetypes, 1 <= K <= 8 ((M + 2)^K site configurations are summed).
+    P : int
+        Number of archetypes, 1 <= P <= 8 ((M + 2)^P site configurations are summed).
     M : int
         Examples per archetype, M >= 1.
     r : float
@@ -1216,6 +1217,6 @@ def learned_solutions(d, T, K, M, r, *, rng=0):
     ----------
     .. [1] Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
     """
-    d, T, K = _check_d(d), _check_T(T), _check_K(K)
+    d, T, P = _check_d(d), _check_T(T), _check_P(P)
     M, r = _check_M(M), _check_r(r)
-    return _solutions(_example_law(d, K, M, r), _beta(T), rng)
+    return _solutions(_example_law(d, P, M, r), _beta(T), rng)

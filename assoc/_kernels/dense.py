@@ -1,6 +1,6 @@
 r"""Single-spin-update kernels for dense associative memories, from kept overlaps.
 
-The energy of a state s of N Ising spins is a sum over the K stored patterns of a
+The energy of a state s of N Ising spins is a sum over the P stored patterns of a
 function of the overlap x_mu = xi^mu . s (an integer, |x_mu| <= N),
 E = -scale_E sum_mu F(x_mu). The local field of spin i is half the energy it gains by
 pointing down, h_i = (E(s_i = -1) - E(s_i = +1)) / 2, so that s_i <- sign(h_i) lowers
@@ -12,10 +12,11 @@ With x_mu = M_mu - xi_i^mu s_i the overlap of the other N - 1 spins and xi_i^mu 
 
 for three kinds of G:
 
-- ``POLYNOMIAL``: G is a polynomial of definite parity, G(x) = P(x^2) or x P(x^2), its
-  coefficients ``c`` (highest first) given by the caller: (x + 1)^n - (x - 1)^n for
-  F(x) = x^n, or the elementary symmetric polynomial e_{p-1} of the other N - 1 signs
-  (a polynomial in their sum x) for the distinct-index p-spin model.
+- ``POLYNOMIAL``: G is a polynomial of definite parity, G(x) = Gamma(x^2) or
+  x Gamma(x^2), the coefficients ``c`` of Gamma (highest first) given by the caller:
+  (x + 1)^n - (x - 1)^n for F(x) = x^n, or the elementary symmetric polynomial e_{p-1}
+  of the other N - 1 signs (a polynomial in their sum x) for the distinct-index p-spin
+  model.
 - ``RECTIFIED``: G(x) = F(x + 1) - F(x - 1) for F(x) = max(x, 0)^n: the polynomial for
   x >= 1, F(1) - F(-1) = 1 at x = 0, 0 for x <= -1.
 - ``EXPONENTIAL``: G(x) = exp(x - c), scale = sinh(1) exp(c), with the shift
@@ -23,8 +24,8 @@ for three kinds of G:
   overflows; x - c is an integer in [-2N - 1, 1], and exp is read from the caller's
   table ``e[j] = exp(j - 2N - 1)``. Fields are returned as h_i exp(-c).
 
-The overlaps M = xi s are kept (int32, shape (K,)) and a flip of spin i to ``new`` adds
-2 new xi^T[i] to them: O(K) per flip, and no coupling tensor is ever built.
+The overlaps M = xi s are kept (int32, shape (P,)) and a flip of spin i to ``new`` adds
+2 new xi^T[i] to them: O(P) per flip, and no coupling tensor is ever built.
 
 The sums over mu are compiled with ``fastmath`` (reassociated, vectorised): every term
 is finite (the caller checks that the polynomials cannot overflow), and for the
@@ -52,7 +53,7 @@ LOG_SINH_1 = math.log(math.sinh(1.0))
 
 @numba.njit(cache=True, fastmath=True)
 def _horner(c, odd, x):
-    """P(x^2) (or x P(x^2) when odd), P with coefficients c, highest first."""
+    """Gamma(x^2) (or x Gamma(x^2) when odd), Gamma with coefficients c, highest first."""
     y = x * x
     g = c[0]
     for j in range(1, c.shape[0]):
@@ -157,7 +158,7 @@ def _dense_new_spin(fields, kept, s, i, z):
 
 @numba.njit(cache=True)
 def overlaps(xiT, s, M):
-    """M = xi s for a batch: s (B, N) int8, M (B, K) int32, out; xiT = xi^T (N, K)."""
+    """M = xi s for a batch: s (B, N) int8, M (B, P) int32, out; xiT = xi^T (N, P)."""
     for b in range(s.shape[0]):
         M[b] = 0
         for i in range(s.shape[1]):
@@ -175,8 +176,8 @@ def fields(kind, c, odd, e, scale, xiT, s, M, h):
 
 @numba.njit(cache=True)
 def energies(kind, c, odd, M, E):
-    """E[b] = -sum_mu F(M[b, mu]), F(x) = P(x^2) or x P(x^2) with coefficients c (for
-    RECTIFIED 0 at x <= 0); for EXPONENTIAL -ln sum_mu exp(M[b, mu]), shifted by the
+    """E[b] = -sum_mu F(M[b, mu]), F(x) = Gamma(x^2) or x Gamma(x^2) with coefficients c
+    (for RECTIFIED 0 at x <= 0); for EXPONENTIAL -ln sum_mu exp(M[b, mu]), shifted by the
     largest overlap."""
     for b in range(M.shape[0]):
         total = 0.0

@@ -1,17 +1,18 @@
 r"""Kernels for sparse distributed representations (SDRs) on bit-packed words.
 
-An SDR of n bits is packed into W = ceil(n / 64) uint64 words: cell i is bit i % 64 of
+An SDR of N bits is packed into ceil(N / 64) uint64 words: cell i is bit i % 64 of
 word i // 64. The overlap of two SDRs is the number of cells active in both,
 
-    |x ∩ y| = sum_w popcount(x_w & y_w),
+    |x ∩ y| = sum_k popcount(x_k & y_k)  (over the words k),
 
 which a plain bit-trick popcount computes; LLVM recognises it and emits the vector
 popcount instruction (AVX-512 VPOPCNTDQ) where the CPU has one. (numba 0.68 rejects
 ``np.bitwise_count`` inside njit.)
 
 Random SDRs are drawn with Floyd's algorithm [1]_, which picks k distinct values of
-range(m), every k-subset equally likely, from exactly k uniforms in [0, 1): at step
-j = m - k, ..., m - 1 it takes t = floor(u (j + 1)), or j when t is taken already.
+range(size), every k-subset equally likely, from exactly k uniforms in [0, 1): at step
+j = size - k, ..., size - 1 it takes t = floor(u (j + 1)), or j when t is taken
+already.
 The caller draws the uniforms from its Generator, so every kernel is deterministic.
 
 References
@@ -47,8 +48,8 @@ def _popcount(x):
 def _and_count(x, y):
     """|x ∩ y| of two packed rows."""
     total = np.uint64(0)
-    for w in range(x.shape[0]):
-        total += _popcount(x[w] & y[w])
+    for word in range(x.shape[0]):
+        total += _popcount(x[word] & y[word])
     return total
 
 
@@ -81,8 +82,8 @@ def overlaps_parallel(xi, s, out):
 def _count(row):
     """Number of set bits of a packed row."""
     total = np.uint64(0)
-    for w in range(row.shape[0]):
-        total += _popcount(row[w])
+    for word in range(row.shape[0]):
+        total += _popcount(row[word])
     return np.int64(total)
 
 
@@ -104,8 +105,8 @@ def pack(indices, words):
     """Set bit indices[i, k] of row i of ``words`` (zeroed by the caller) for every k."""
     for i in range(indices.shape[0]):
         for k in range(indices.shape[1]):
-            w, bit = _bit(indices[i, k])
-            words[i, w] |= bit
+            word, bit = _bit(indices[i, k])
+            words[i, word] |= bit
 
 
 @numba.njit(cache=True)
@@ -117,18 +118,19 @@ def unpack(words, indices):
 
 
 @numba.njit(cache=True)
-def first_repeat(indices, m):
+def first_repeat(indices, size):
     """(row, position) of the first index that repeats an earlier one of its row, or
-    (-1, -1); the indices lie in range(m). One bitmap of m bits, cleared row by row."""
-    taken = np.zeros((m + 63) // 64, dtype=np.uint64)
+    (-1, -1); the indices lie in range(size). One bitmap of size bits, cleared row by
+    row."""
+    taken = np.zeros((size + 63) // 64, dtype=np.uint64)
     for i in range(indices.shape[0]):
         repeat = -1
         for k in range(indices.shape[1]):
-            w, bit = _bit(indices[i, k])
-            if taken[w] & bit:
+            word, bit = _bit(indices[i, k])
+            if taken[word] & bit:
                 repeat = k
                 break
-            taken[w] |= bit
+            taken[word] |= bit
         for k in range(indices.shape[1] if repeat < 0 else repeat):
             taken[indices[i, k] >> 6] = 0
         if repeat >= 0:
@@ -137,25 +139,25 @@ def first_repeat(indices, m):
 
 
 @numba.njit(cache=True)
-def _floyd(u, m, out, taken):
-    """Floyd's sample of len(u) distinct values of range(m) into ``out``, ascending.
+def _floyd(u, size, out, taken):
+    """Floyd's sample of len(u) distinct values of range(size) into ``out``, ascending.
 
-    ``taken`` is a zeroed bitmap of at least m bits, zeroed again on return. The values
+    ``taken`` is a zeroed bitmap of at least size bits, zeroed again on return. The values
     come out ascending from a scan of the bitmap when that is cheaper than a sort.
     """
     k = u.shape[0]
     for step in range(k):
-        j = m - k + step
+        j = size - k + step
         t = min(np.int64(u[step] * (j + 1)), j)  # u (j + 1) can round up to j + 1
-        w, bit = _bit(t)
-        if taken[w] & bit:
+        word, bit = _bit(t)
+        if taken[word] & bit:
             t = j
-            w, bit = _bit(t)
-        taken[w] |= bit
+            word, bit = _bit(t)
+        taken[word] |= bit
         out[step] = t
-    if 8 * k * np.log2(k + 1) > (m + 63) // 64:
-        _bits(taken[: (m + 63) // 64], out)
-        taken[: (m + 63) // 64] = 0
+    if 8 * k * np.log2(k + 1) > (size + 63) // 64:
+        _bits(taken[: (size + 63) // 64], out)
+        taken[: (size + 63) // 64] = 0
     else:
         out.sort()
         for step in range(k):
@@ -167,54 +169,54 @@ def _bits(words, out):
     """The set bits of one packed row, ascending, into ``out``: each set bit is isolated
     as x & -x and located by popcount(low - 1)."""
     k = 0
-    for w in range(words.shape[0]):
-        x = words[w]
+    for word in range(words.shape[0]):
+        x = words[word]
         while x:
             low = x & (~x + _ONE)
-            out[k] = 64 * w + np.int64(_popcount(low - _ONE))
+            out[k] = 64 * word + np.int64(_popcount(low - _ONE))
             k += 1
             x ^= low
 
 
 @numba.njit(cache=True)
-def sample(u, m, out):
-    """Row i of ``out`` gets u.shape[1] distinct values of range(m), ascending, from the
-    uniforms u[i] (Floyd's algorithm)."""
-    taken = np.zeros((m + 63) // 64, dtype=np.uint64)
+def sample(u, size, out):
+    """Row i of ``out`` gets u.shape[1] distinct values of range(size), ascending, from
+    the uniforms u[i] (Floyd's algorithm)."""
+    taken = np.zeros((size + 63) // 64, dtype=np.uint64)
     for i in range(u.shape[0]):
-        _floyd(u[i], m, out[i], taken)
+        _floyd(u[i], size, out[i], taken)
 
 
 @numba.njit(cache=True)
-def replace(x, n, u_drop, u_new, out):
-    """Noise on SDRs: v of the a active cells of each row of x replaced by v cells that
+def replace(x, N, u_drop, u_new, out):
+    """Noise on SDRs: v of the w active cells of each row of x replaced by v cells that
     were inactive, every choice equally likely; rows of ``out`` ascending.
 
-    x (K, a) holds ascending cell indices in range(n). The cells dropped are the
-    positions Floyd picks in range(a) from u_drop[i] (v uniforms); the cells added are
-    the ranks Floyd picks in range(n - a) from u_new[i], mapped to the inactive cells:
-    the r-th inactive cell (from 0) is r plus the number of active cells below it.
+    x (rows, w) holds ascending cell indices in range(N). The cells dropped are the
+    positions Floyd picks in range(w) from u_drop[i] (v uniforms); the cells added are
+    the ranks Floyd picks in range(N - w) from u_new[i], mapped to the inactive cells:
+    the k-th inactive cell (from 0) is k plus the number of active cells below it.
     """
-    K, a = x.shape
+    rows, w = x.shape
     v = u_drop.shape[1]
-    taken = np.zeros((n + 63) // 64, dtype=np.uint64)
+    taken = np.zeros((N + 63) // 64, dtype=np.uint64)
     drop = np.empty(v, dtype=np.int64)
     rank = np.empty(v, dtype=np.int64)
-    for i in range(K):
-        _floyd(u_drop[i], a, drop, taken)
-        _floyd(u_new[i], n - a, rank, taken)
-        k, d, below = 0, 0, 0
-        for p in range(a):  # the cells kept
-            if d < v and drop[d] == p:
-                d += 1
+    for i in range(rows):
+        _floyd(u_drop[i], w, drop, taken)
+        _floyd(u_new[i], N - w, rank, taken)
+        k, dropped, below = 0, 0, 0
+        for position in range(w):  # the cells kept
+            if dropped < v and drop[dropped] == position:
+                dropped += 1
             else:
-                out[i, k] = x[i, p]
+                out[i, k] = x[i, position]
                 k += 1
-        for r in range(v):  # the cells added: walk the active cells below each rank
-            cell = rank[r] + below
-            while below < a and x[i, below] <= cell:
+        for added in range(v):  # the cells added: walk the active cells below each rank
+            cell = rank[added] + below
+            while below < w and x[i, below] <= cell:
                 below += 1
-                cell = rank[r] + below
+                cell = rank[added] + below
             out[i, k] = cell
             k += 1
         out[i].sort()

@@ -1,24 +1,25 @@
 r"""Sparsey's code selection algorithm (CSA) for levels of macrocolumns, on packed bits.
 
-A level holds M macrocolumns (MACs), each of Q competitive modules (CMs) of K binary
-cells; cell i = q K + k is cell k of CM q. Its afferent weights are binary and kept as
-bit-packed rows, in the layout of `assoc._kernels.sdr`: ``W[m, i]`` holds the inputs of
-MAC m that cell i listens to (bottom-up, U), ``WH[m, i]`` the cells of the MAC's own
-previous code (horizontal, H; shape (M, QK, 0) when the MAC has no H input). Inputs are
-packed rows too, ``x[b, m]`` the input of MAC m for item b.
+A level holds ``macs`` macrocolumns (MACs), each of Q competitive modules (CMs) of
+``cells`` binary cells; cell i = q cells + k is cell k of CM q. Its afferent weights are
+binary and kept as bit-packed rows, in the layout of `assoc._kernels.sdr`: ``W[m, i]``
+holds the inputs of MAC m that cell i listens to (bottom-up, U), ``WH[m, i]`` the cells
+of the MAC's own previous code (horizontal, H; shape (macs, Q cells, 0) when the MAC has
+no H input). Inputs are packed rows too, ``x[b, m]`` the input of MAC m for item b.
 
-For one MAC and one input the CSA is (Rinkus, Front. Comput. Neurosci. 8:160 (2014)):
+For one MAC and one input the CSA is (Rinkus, Front. Comput. Neurosci. 8:160 (2014);
+his eta, mu and rho are called expansivity, likelihood and p_win here):
 
 1. u_i = |W_i ∩ x|, h_i = |WH_i ∩ c(t-1)|                  raw sums (popcount)
-2. U_i = u_i / a, H_i = h_i / Q                                  a = |x| active inputs
-   (normalisation 1: U_i = u_i / max(a, n_i), n_i = |W_i| the cell's learned inputs)
+2. U_i = u_i / w, H_i = h_i / Q                                  w = |x| active inputs
+   (normalisation 1: U_i = u_i / max(w, n_i), n_i = |W_i| the cell's learned inputs)
 3. V_i = U_i^phi H_i^lam (the H factor only within a sequence)   local support
 4. G = (1/Q) sum_q max_{i in q} V_i                              global familiarity
-5. eta = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma    expansivity
-6. mu_i = 1 + (eta - 1) / (1 + sigma1 exp(-sigma2 (V_i - sigma3)))
-7. rho_i = mu_i / sum_{k in q} mu_k                              win probability
-8. learning: the winner of CM q is drawn from rho with the uniform r_q (inverse CDF);
-   recognition: the cell of largest V (the first of equals).
+5. expansivity = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma
+6. likelihood_i = 1 + (expansivity - 1) / (1 + sigma1 exp(-sigma2 (V_i - sigma3)))
+7. p_win_i = likelihood_i / sum_{k in q} likelihood_k            win probability
+8. learning: the winner of CM q is drawn from p_win with the uniform u_q (inverse
+   CDF); recognition: the cell of largest V (the first of equals).
 
 ``transform`` holds (chi, gamma, G_minus, sigma1, sigma2, sigma3). Learning then sets
 the weights from every active input (and previous-code cell) to every winner to 1,
@@ -26,11 +27,11 @@ unless the MAC's critical period is over: it ends (the weights freeze) once
 ``n_set[m] >= freeze_at`` of its U weights are 1. A frozen MAC stores nothing new, so
 it chooses its codes as in recognition (step 8, argmax) even while the levels above
 learn: a random new code would stand for nothing. A MAC takes part in an item only if
-``band[0] <= a <= band[1]``; otherwise its winners are -1 and G = 0.
+``band[0] <= w <= band[1]``; otherwise its winners are -1 and G = 0.
 
-The work per item is O(M Q K (W + WH)) word operations, whatever the number of items
-stored: storage and retrieval take fixed time. ``ops[b]`` counts the popcounts and
-weight words written for item b, so that this can be checked.
+The work per item is O(macs Q cells (words + H words)) word operations, whatever the
+number of items stored: storage and retrieval take fixed time. ``ops[b]`` counts the
+popcounts and weight words written for item b, so that this can be checked.
 """
 
 import numba
@@ -41,7 +42,7 @@ from .sdr import _and_count, _bit, _count, _popcount
 
 @numba.njit(cache=True)
 def learn(
-    W, WH, n_w, n_set, freeze_at, x, band, starts, exponents, norm, transform, r, learning, out
+    W, WH, n_w, n_set, freeze_at, x, band, starts, exponents, norm, transform, u, learning, out
 ):
     """The CSA over a batch of items for every MAC of a level, in order within each MAC
     (an item's code can depend on what the items before it stored). Serial: a parallel
@@ -50,12 +51,13 @@ def learn(
     ``starts[b]`` marks the first item of a sequence (no H input). With ``learning``
     False the weights are left alone (recall of sequences). ``n_w[m, i]`` counts the
     weights of cell i set to 1 (kept up to date here), ``norm`` picks step 2. ``out`` is
-    (winners (B, M, Q) int64, G (B, M) float64, ops (B, M) int64).
+    (winners (B, macs, Q) int64, G (B, macs) float64, ops (B, macs) int64); ``u`` holds
+    the uniforms (B, macs, Q) of the draws.
     """
     winners, G, ops = out
-    M, QK = W.shape[0], W.shape[1]
+    macs, QK = W.shape[0], W.shape[1]
     Q = winners.shape[2]
-    for m in range(M):
+    for m in range(macs):
         V = np.empty(QK)
         previous = np.zeros(WH.shape[2], dtype=np.uint64)
         in_sequence = False
@@ -63,8 +65,8 @@ def learn(
             if starts[b]:
                 in_sequence = False
             code = winners[b, m]
-            a = _count(x[b, m])
-            if a < band[0] or a > band[1]:
+            w = _count(x[b, m])
+            if w < band[0] or w > band[1]:
                 code[:] = -1
                 G[b, m] = 0.0
                 in_sequence = False
@@ -76,12 +78,12 @@ def learn(
                 n_w[m],
                 norm,
                 x[b, m],
-                a,
+                w,
                 previous,
                 in_sequence,
                 exponents,
                 transform,
-                r[b, m],
+                u[b, m],
                 plastic,
                 V,
                 code,
@@ -99,8 +101,8 @@ def learn(
             if WH.shape[2] > 0:
                 previous[:] = 0
                 for q in range(Q):
-                    w, bit = _bit(q * (QK // Q) + code[q])
-                    previous[w] |= bit
+                    word, bit = _bit(q * (QK // Q) + code[q])
+                    previous[word] |= bit
                 in_sequence = True
 
 
@@ -109,15 +111,15 @@ def recognise(W, n_w, x, band, exponents, norm, transform, out):
     """The CSA in recognition mode (deterministic) on independent items (no H input),
     items in parallel; ``out`` as for `learn`."""
     winners, G, ops = out
-    B, M = x.shape[0], x.shape[1]
+    B, macs = x.shape[0], x.shape[1]
     QK = W.shape[1]
     no_previous = np.zeros(0, dtype=np.uint64)
     no_draws = np.zeros(0)
-    for t in numba.prange(B * M):
-        b, m = t // M, t % M
+    for t in numba.prange(B * macs):
+        b, m = t // macs, t % macs
         code = winners[b, m]
-        a = _count(x[b, m])
-        if a < band[0] or a > band[1]:
+        w = _count(x[b, m])
+        if w < band[0] or w > band[1]:
             code[:] = -1
             G[b, m] = 0.0
             continue
@@ -128,7 +130,7 @@ def recognise(W, n_w, x, band, exponents, norm, transform, out):
             n_w[m],
             norm,
             x[b, m],
-            a,
+            w,
             no_previous,
             False,
             exponents,
@@ -145,22 +147,23 @@ def recognise(W, n_w, x, band, exponents, norm, transform, out):
 def _set_weights(row, x):
     """row |= x; returns the number of weights that went from 0 to 1."""
     new = np.uint64(0)
-    for w in range(row.shape[0]):
-        new += _popcount(x[w] & ~row[w])
-        row[w] |= x[w]
+    for word in range(row.shape[0]):
+        new += _popcount(x[word] & ~row[word])
+        row[word] |= x[word]
     return np.int64(new)
 
 
 @numba.njit
 def _choose(
-    W, WH, n_w, norm, x, a, previous, in_sequence, exponents, transform, r, learning, V, code
+    W, WH, n_w, norm, x, w, previous, in_sequence, exponents, transform, u, learning, V, code
 ):
-    """Steps 1-8 for one MAC and one input: the winners into ``code``; returns G."""
+    """Steps 1-8 for one MAC and one input of w active bits: the winners into ``code``;
+    returns G."""
     QK, Q = W.shape[0], code.shape[0]
-    K = QK // Q
+    cells = QK // Q
     phi, lam = exponents[0], exponents[1]
     for i in range(QK):
-        scale = max(a, n_w[i]) if norm == 1 else a
+        scale = max(w, n_w[i]) if norm == 1 else w
         U = np.float64(_and_count(W[i], x)) / scale
         V[i] = U if phi == 1.0 else U**phi
         if in_sequence:
@@ -168,31 +171,31 @@ def _choose(
             V[i] *= H if lam == 1.0 else H**lam
     G = 0.0
     for q in range(Q):
-        G += V[q * K : (q + 1) * K].max()
+        G += V[q * cells : (q + 1) * cells].max()
     G /= Q
     if learning:
         chi, gamma, G_minus, sigma1, sigma2, sigma3 = transform
-        eta = 1.0 + chi * max(0.0, (G - G_minus) / (1.0 - G_minus)) ** gamma
-        mu = np.empty(K)
+        expansion = 1.0 + chi * max(0.0, (G - G_minus) / (1.0 - G_minus)) ** gamma
+        likelihood = np.empty(cells)
         for q in range(Q):
-            if eta == 1.0:  # every mu = 1: the inverse CDF of the uniform law
-                code[q] = min(np.int64(r[q] * K), K - 1)
+            if expansion == 1.0:  # every likelihood 1: the inverse CDF of the uniform law
+                code[q] = min(np.int64(u[q] * cells), cells - 1)
                 continue
             total = 0.0
-            for k in range(K):
-                mu[k] = 1.0 + (eta - 1.0) / (
-                    1.0 + sigma1 * np.exp(-sigma2 * (V[q * K + k] - sigma3))
+            for k in range(cells):
+                likelihood[k] = 1.0 + (expansion - 1.0) / (
+                    1.0 + sigma1 * np.exp(-sigma2 * (V[q * cells + k] - sigma3))
                 )
-                total += mu[k]
-            threshold = r[q] * total
-            code[q] = K - 1  # r q total can round up to the total
+                total += likelihood[k]
+            threshold = u[q] * total
+            code[q] = cells - 1  # u_q total can round up to the total
             cumulative = 0.0
-            for k in range(K):
-                cumulative += mu[k]
+            for k in range(cells):
+                cumulative += likelihood[k]
                 if threshold < cumulative:
                     code[q] = k
                     break
     else:
         for q in range(Q):
-            code[q] = np.argmax(V[q * K : (q + 1) * K])
+            code[q] = np.argmax(V[q * cells : (q + 1) * cells])
     return G

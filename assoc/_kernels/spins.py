@@ -7,9 +7,9 @@ One update rule serves every temperature: spin i takes
 with z = 0 at T = 0 and z logistic with scale T/2 at T > 0, for which
 P(s_i = +1) = P(z < h_i) = (1 + tanh(h_i / T)) / 2: the heat-bath (Glauber)
 probability. A sweep visits every spin once, in a fresh random order (a Fisher-Yates
-shuffle). The caller draws the uniforms ``u`` of the shuffles and the thresholds ``z``
-from its Generator, so every kernel is deterministic, and no transcendental function
-runs inside the loop.
+shuffle of the identity, so that sweep c depends on u[c] alone). The caller draws the
+uniforms ``u`` of the shuffles and the thresholds ``z`` from its Generator, so every
+kernel is deterministic, and no transcendental function runs inside the loop.
 
 States ``s`` are int8 vectors (N,). The local fields are kept incrementally, in one
 of two representations:
@@ -59,6 +59,8 @@ def sweeps(fields, s, kept, u, z, s_sum, n_skip, until_fixed):
     thermal = z.shape[0] > 0
     flips = 0
     for sweep in range(u.shape[0]):
+        for k in range(order.shape[0]):  # each sweep's order depends on its u alone
+            order[k] = k
         _shuffle(order, u[sweep])
         n = 0
         for k in range(order.shape[0]):

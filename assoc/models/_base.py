@@ -1,4 +1,4 @@
-"""The `Recall` result and the spin dynamics shared by every model with pairwise couplings.
+"""The spin dynamics shared by every model of Ising spins (`SpinMemory`).
 
 The dynamics are written once, over a *field engine* that keeps the local fields of a
 batch of states: `CouplingFields` (h = J s, any symmetric J) or `OverlapFields`
@@ -9,84 +9,91 @@ matrix). The engines call the kernels of `assoc._kernels.spins`.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, fields
 
 import numba
 import numpy as np
 import threadpoolctl
 
 from .._kernels import spins as _spins
-from .._validation import as_generator, check_int, check_spins, fail
+from .._validation import check_int, check_spins, fail
 from ..patterns import overlap
+from .memory import Memory, Recall, not_applicable
 
 # Random numbers drawn per kernel call: bounds the memory of sites/u to ~16 MB.
 _DRAW_BLOCK = 1 << 20
 
 
-@dataclass(frozen=True)
-class Recall:
-    """What a recall returns, for one cue or a batch of B cues.
-
-    Attributes
-    ----------
-    s : ndarray of shape (N,) or (B, N)
-        Final state.
-    m : ndarray of shape (P,) or (B, P), float64
-        Overlaps of the final state with the stored patterns.
-    energy : float or ndarray of shape (B,)
-        Energy of the final state.
-    sweeps : int or ndarray of shape (B,)
-        Sweeps (N single-spin updates each, or one parallel update) performed.
-    converged : bool or ndarray of shape (B,)
-        Whether the final state is a fixed point of the zero-temperature dynamics.
-    m_mean : ndarray of shape (P,) or (B, P), or None
-        Overlaps of the time-averaged state over the measured sweeps (Glauber
-        dynamics), <m_mu> = (1/N) sum_i xi_i^mu <s_i>; None for zero-T dynamics.
-    """
-
-    s: np.ndarray
-    m: np.ndarray
-    energy: float | np.ndarray
-    sweeps: int | np.ndarray
-    converged: bool | np.ndarray
-    m_mean: np.ndarray | None = None
-
-    def __getitem__(self, b):
-        """The result of cue ``b`` of a batch."""
-        if self.s.ndim == 1:
-            raise TypeError("a single-cue Recall has no batch axis to index")
-        values = (getattr(self, f.name) for f in fields(self))
-        return type(self)(*(None if x is None else x[b] for x in values))
-
-
-class SpinMemory:
-    """What the models of N Ising spins that store patterns ``xi`` share."""
+class SpinMemory(Memory):
+    """What the models of N Ising spins that store patterns ``xi`` share: the checks of
+    patterns and cues, partial cues, the options of the dynamics, traces and the
+    `Recall` they end in."""
 
     _zeros = False  # whether patterns may hold 0 (diluted)
+    _derived = ("beta",)
 
     @property
     def beta(self):
         """Inverse temperature 1/T (inf at T = 0)."""
         return np.inf if self.T == 0 else 1.0 / self.T
 
-    def _stored(self):
-        if self.xi is None:
-            raise ValueError("no patterns stored; call store(xi) first")
-        return self.xi
-
     def _check_state(self, s, name="s"):
-        return check_spins(name, s, N=self.N)
+        return check_spins(name, s, N=self.N, zeros=self._zeros)
 
     def _check_patterns(self, xi):
         return check_spins("xi", xi, N=self.N, ndim=(2,), zeros=self._zeros)
 
-    def _cues(self, cue):
+    def _cues(self, cue, rng):
         """The cues as a (B, N) int8 copy the dynamics may change, and whether one cue
-        (not a batch) was given."""
-        s = self._check_state(cue, name="cue")
-        return np.array(s, dtype=np.int8, ndmin=2, copy=True), s.ndim == 1
+        (not a batch) was given.
 
-    def _recall(self, s, single, h, n, s_mean, *, m, energy):
+        Entries 0 of a cue are unknown bits (`assoc.patterns.mask`): each is set to +-1
+        at random, drawn first from ``rng`` (nothing is drawn for a cue without 0s).
+        """
+        s = check_spins("cue", cue, N=self.N, zeros=True)
+        single = s.ndim == 1
+        s = np.array(s, dtype=np.int8, ndmin=2, copy=True)
+        unknown = s == 0
+        if unknown.any():
+            s[unknown] = 2 * rng.integers(0, 2, size=int(unknown.sum()), dtype=np.int8) - 1
+        return s, single
+
+    def _options(self, *, max_sweeps, sweeps, equilibrate):
+        """The options of the asynchronous dynamics at this model's T, checked; those
+        that do not apply at this T are refused."""
+        if self.T == 0:
+            why = "at T = 0 (zero-temperature dynamics runs to a fixed point; see max_sweeps)"
+            not_applicable("sweeps", sweeps, why)
+            not_applicable("equilibrate", equilibrate, why)
+            return {
+                "max_sweeps": check_int(
+                    "max_sweeps", 100 if max_sweeps is None else max_sweeps, low=1
+                )
+            }
+        not_applicable(
+            "max_sweeps",
+            max_sweeps,
+            f"at T = {self.T} > 0 (Glauber dynamics runs the given sweeps)",
+        )
+        if sweeps is None:
+            fail("sweeps", "an integer >= 1 at T > 0", None)
+        return {
+            "sweeps": check_int("sweeps", sweeps, low=1),
+            "equilibrate": check_int(
+                "equilibrate", 0 if equilibrate is None else equilibrate, low=0
+            ),
+        }
+
+    def _measure(self, s):
+        """(m, E): overlaps with the stored patterns and energies of the states s (B, N)."""
+        raise NotImplementedError
+
+    def _tracer(self, trace):
+        """A `Trace` of `_measure` when ``trace`` is true, else None."""
+        if not isinstance(trace, (bool, np.bool_)):
+            fail("trace", "True or False", repr(trace), error=TypeError)
+        return Trace(self._measure) if trace else None
+
+    def _recall(self, s, single, h, n, s_mean, *, m, energy, trace=None):
         """The `Recall` of the final states s with fields h after n sweeps; ``s_mean``
         (T > 0) gives the overlaps of the time-averaged states."""
         result = Recall(
@@ -95,9 +102,33 @@ class SpinMemory:
             energy=energy,
             sweeps=n,
             converged=np.all(s * h >= 0, axis=1),
-            m_mean=None if s_mean is None else overlap(self._stored(), s_mean),
+            m_mean=None if s_mean is None else overlap(self.xi, s_mean),
+            m_trace=None if trace is None else trace.m,
+            energy_trace=None if trace is None else trace.energy,
         )
-        return result[0] if single else result
+        return self._one_or_batch(result, single)
+
+
+class Trace:
+    """Records ``measure(s) -> (m, E)`` of a batch at the start and after every sweep."""
+
+    def __init__(self, measure):
+        self.measure, self._m, self._E = measure, [], []
+
+    def __call__(self, s):
+        m, E = self.measure(s)
+        self._m.append(np.array(m, dtype=np.float64))
+        self._E.append(np.array(E, dtype=np.float64))
+
+    @property
+    def m(self):
+        """ndarray of shape (B, steps, P)."""
+        return np.stack(self._m, axis=1)
+
+    @property
+    def energy(self):
+        """ndarray of shape (B, steps)."""
+        return np.stack(self._E, axis=1)
 
 
 class _Fields:
@@ -195,6 +226,12 @@ class OverlapFields(_Fields):
         NJs = M.astype(self._xiT.dtype) @ self._xiT.T  # sum_mu xi_i^mu M_mu
         return self.scale * (NJs - self.c * s) / self.N
 
+    def energy(self, M):
+        """E = -s.J.s / 2 = -(scale / 2N) (sum_mu M_mu^2 - sum_i c_i) of +-1 states
+        with overlaps M, O(P) each."""
+        M = M.astype(np.float64)
+        return -0.5 * self.scale * (np.sum(M * M, axis=-1) - self.c.sum()) / self.N
+
     def _one(self, *args):
         return _spins.sweeps((self.xiT, self.c), *args)
 
@@ -205,18 +242,41 @@ class OverlapFields(_Fields):
 def threads_for(s):
     """A context for a batch's dynamics: when the replicas run on several Numba threads,
     BLAS is held to one thread, whose idle workers would otherwise spin on the cores
-    the replicas need (PERFORMANCE.md: oversubscription halves the speed)."""
+    the replicas need (docs/performance.md: oversubscription halves the speed)."""
     if s.shape[0] > 1 and numba.get_num_threads() > 1:
         return threadpoolctl.threadpool_limits(1)
     return contextlib.nullcontext()
 
 
-def zero_T_async(engine, s, *, max_sweeps, rng):
+def _run(engine, s, kept, u, z, s_sum, n_skip, until_fixed, active, observe):
+    """``engine.sweeps`` over a block of sweeps; with ``observe``, one sweep at a time on
+    the same random numbers, ``observe(s)`` after each (so a traced run is the untraced
+    one). Returns (done, flips, fixed) per replica."""
+    if observe is None:
+        return engine.sweeps(s, kept, u, z, s_sum, n_skip, until_fixed, active)
+    B = s.shape[0]
+    done, flips = np.zeros(B, np.int64), np.zeros(B, np.int64)
+    fixed = np.zeros(B, np.bool_)
+    active = active.copy()
+    for c in range(u.shape[1]):
+        one = (np.ascontiguousarray(u[:, c : c + 1]), np.ascontiguousarray(z[:, c : c + 1]))
+        d, f, x = engine.sweeps(s, kept, *one, s_sum, max(0, n_skip - c), until_fixed, active)
+        done, flips, fixed = done + d, flips + f, fixed | x
+        observe(s)
+        if until_fixed:
+            active &= ~x
+            if not active.any():
+                break
+    return done, flips, fixed
+
+
+def zero_T_async(engine, s, *, max_sweeps, rng, observe=None):
     """Zero-temperature asynchronous dynamics, in place, until no spin flips in a sweep.
 
     Each sweep visits every spin once, in a fresh random order per replica. Sweeps run in
     chunks (4, 8, 16, ...) per kernel call; the uniforms of a chunk's shuffles are drawn
-    at once.
+    at once. With ``observe`` (a `Trace`), ``observe(s)`` is called at the start and
+    after every sweep, on the same random numbers.
 
     Returns
     -------
@@ -230,23 +290,27 @@ def zero_T_async(engine, s, *, max_sweeps, rng):
     chunk = 4
     with threads_for(s):
         kept = engine.start(s)
+        if observe is not None:
+            observe(s)
         while not converged.all() and sweeps.max() < max_sweeps:
             C = int(min(chunk, max_sweeps - sweeps.max(), max(1, _DRAW_BLOCK // (B * N))))
             u = rng.random((B, C, N))
-            done, _, fixed = engine.sweeps(s, kept, u, z, s_sum, C, True, ~converged)
+            done, _, fixed = _run(engine, s, kept, u, z, s_sum, C, True, ~converged, observe)
             sweeps += done
             converged |= fixed
             chunk *= 2
         return engine.fields(s, kept), sweeps, converged
 
 
-def glauber(engine, s, *, beta, sweeps, equilibrate, rng):
+def glauber(engine, s, *, beta, sweeps, equilibrate, rng, observe=None):
     """Heat-bath dynamics, in place: ``equilibrate`` sweeps, then ``sweeps`` measured ones.
 
     Each sweep visits every spin once in a fresh random order and sets
     s_i <- sign(h_i - z) with logistic z of scale T/2, so that P(s_i = +1) =
     (1 + tanh(beta h_i)) / 2: every update satisfies detailed balance with respect to
-    exp(-beta E), so the Boltzmann distribution is stationary.
+    exp(-beta E), so the Boltzmann distribution is stationary. With ``observe`` (a
+    `Trace`), ``observe(s)`` is called at the start and after every sweep, on the same
+    random numbers.
 
     Returns
     -------
@@ -262,12 +326,14 @@ def glauber(engine, s, *, beta, sweeps, equilibrate, rng):
     block = max(1, _DRAW_BLOCK // (B * N))
     with threads_for(s):
         kept = engine.start(s)
+        if observe is not None:
+            observe(s)
         for start in range(0, total, block):
             C = min(block, total - start)
             u = rng.random((B, C, N))
             z = engine.thresholds(rng.random((B, C, N)), beta)
             skip = max(0, equilibrate - start)
-            flips += engine.sweeps(s, kept, u, z, s_sum, skip, False, everyone)[1]
+            flips += _run(engine, s, kept, u, z, s_sum, skip, False, everyone, observe)[1]
         return engine.fields(s, kept), s_sum / max(sweeps, 1), flips
 
 
@@ -286,12 +352,12 @@ def logistic_thresholds(u, beta, unit=1.0):
     return z
 
 
-def run_dynamics(engine, s, *, T, rng, max_sweeps, sweeps, equilibrate):
+def run_dynamics(engine, s, *, T, rng, options, observe=None):
     """The asynchronous dynamics every spin model runs from ``recall``, in place.
 
-    At T = 0, `zero_T_async` to a fixed point (at most ``max_sweeps``); at T > 0,
-    `glauber` for ``equilibrate`` then ``sweeps`` measured sweeps (``sweeps`` required).
-    Validates those arguments.
+    At T = 0, `zero_T_async` to a fixed point (at most ``options["max_sweeps"]``); at
+    T > 0, `glauber` for ``equilibrate`` then ``sweeps`` measured sweeps (``options``
+    from `SpinMemory._options`).
 
     Returns
     -------
@@ -299,23 +365,17 @@ def run_dynamics(engine, s, *, T, rng, max_sweeps, sweeps, equilibrate):
         Final fields, sweeps run per replica and the time-averaged state (None at T = 0).
     """
     if T == 0:
-        max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-        h, n, _ = zero_T_async(engine, s, max_sweeps=max_sweeps, rng=as_generator(rng))
+        h, n, _ = zero_T_async(engine, s, rng=rng, observe=observe, **options)
         return h, n, None
-    if sweeps is None:
-        fail("sweeps", "an integer >= 1 at T > 0", None)
-    sweeps = check_int("sweeps", sweeps, low=1)
-    equilibrate = check_int("equilibrate", equilibrate, low=0)
-    h, s_mean, _ = glauber(
-        engine, s, beta=1.0 / T, sweeps=sweeps, equilibrate=equilibrate, rng=as_generator(rng)
-    )
-    return h, np.full(s.shape[0], equilibrate + sweeps), s_mean
+    h, s_mean, _ = glauber(engine, s, beta=1.0 / T, rng=rng, observe=observe, **options)
+    return h, np.full(s.shape[0], options["equilibrate"] + options["sweeps"]), s_mean
 
 
-def synchronous(engine, s, *, max_sweeps):
+def synchronous(engine, s, *, max_sweeps, observe=None):
     """Zero-temperature parallel dynamics s <- sign(J s) (ties keep s), in place, the
     fields of the whole batch from the engine at each step (exact where its fields are),
-    until a fixed point or a two-cycle.
+    until a fixed point or a two-cycle. With ``observe``, ``observe(s)`` is called at
+    the start and after every step.
 
     Returns
     -------
@@ -326,6 +386,8 @@ def synchronous(engine, s, *, max_sweeps):
     previous = np.zeros_like(s)
     h = engine.fields(s, engine.start(s))
     active = np.ones(B, dtype=bool)
+    if observe is not None:
+        observe(s)
     while active.any() and sweeps.max() < max_sweeps:
         new = np.where(h > 0, 1, np.where(h < 0, -1, s)).astype(np.int8)
         changed = (new != s).any(axis=1)
@@ -335,4 +397,6 @@ def synchronous(engine, s, *, max_sweeps):
         sweeps += active
         active &= changed & ~cycle
         h = engine.fields(s, engine.start(s))
+        if observe is not None:
+            observe(s)
     return h, sweeps

@@ -1,25 +1,25 @@
 r"""Dense associative memories: many-spin energies of the overlaps with the patterns.
 
-N Ising spins s store K patterns xi (int8 +-1, shape (K, N)) in an energy that is a
+N Ising spins s store P patterns xi (int8 +-1, shape (P, N)) in an energy that is a
 sum over patterns of a function of the overlap x_mu = xi^mu . s:
 
 - :class:`DenseHopfield`, E(s) = -sum_mu F(xi^mu . s) with F(x) = x^n ("power",
   Krotov & Hopfield [1]_), F(x) = max(x, 0)^n ("rectified", [1]_) or F(x) = exp(x)
-  ("exponential", Demircigil et al. [2]_). K grows as N^(n-1) for the polynomials and
+  ("exponential", Demircigil et al. [2]_). P grows as N^(n-1) for the polynomials and
   as exp(alpha N) for the exponential.
 - :class:`PSpinHopfield`, the p-spin Hebbian model over distinct indices [3]_,
   H = -N^-(p-1) sum_mu sum_{i_1 < ... < i_p} xi^mu_{i_1} ... xi^mu_{i_p} s_{i_1} ... s_{i_p},
-  with the load K = alpha N^(p-1): the normalisation in which its replica theory is
+  with the load P = alpha N^(p-1): the normalisation in which its replica theory is
   written (``theory.dense``).
 
 The two conventions. Started at a stored pattern, the field on a spin has a signal and
-a crosstalk from the other K - 1 patterns. For F(x) = x^n the crosstalk of one pattern
+a crosstalk from the other P - 1 patterns. For F(x) = x^n the crosstalk of one pattern
 is n x^(n-1), x ~ sqrt(N) z a sum of random signs, of variance n^2 (2n-3)!! N^(n-1)
 against a signal n N^(n-1); for the distinct-index model it is the elementary symmetric
 polynomial e_{p-1}(x) ~ N^((p-1)/2) He_{p-1}(z) / (p-1)!, of variance N^(p-1) / (p-1)!
 against a signal N^(p-1) / (p-1)!. Equal signal-to-noise ratios at n = p give
 
-    alpha_F = alpha (p-1)! / (2p-3)!!,    K = alpha_F N^(n-1) = alpha N^(p-1),
+    alpha_F = alpha (p-1)! / (2p-3)!!,    P = alpha_F N^(n-1) = alpha N^(p-1),
 
 so at n = p = 3 the full-power model holds the same one-step error at 2/3 of the load,
 at n = p = 4 at 2/5 (``theory.dense.alpha_to_full_power``); at n = p = 2 both are the
@@ -27,9 +27,10 @@ Hopfield network. This maps the T = 0 retrieval states at leading order in N; at
 the two models differ (and for F(x) = x^n the temperature scale grows as N^(n-1)).
 
 Dynamics. The overlaps M = xi s are kept, so that the exact energy difference of a flip
-costs O(K) and never a sum over N (:mod:`assoc._kernels.dense`); memory is O(K N), so
-that K may be far above N. ``recall`` runs zero-temperature asynchronous dynamics to a
-fixed point or Glauber (heat-bath) dynamics at temperature T, on one state or a batch.
+costs O(P) and never a sum over N (:mod:`assoc._kernels.dense`); memory is O(P N), so
+that P may be far above N. ``recall`` runs zero-temperature asynchronous dynamics to a
+fixed point or Glauber (heat-bath) dynamics at temperature T, on one state or a batch,
+from full or partial cues, with the overlaps and energy traced per sweep on request.
 
 References
 ----------
@@ -49,8 +50,9 @@ import numpy as np
 
 from .._kernels import dense as _dense
 from .._kernels import spins as _spins
-from .._validation import check_choice, check_int, check_real, fail
+from .._validation import as_generator, check_choice, check_int, check_real, fail
 from ._base import SpinMemory, _Fields, run_dynamics
+from .memory import not_applicable
 
 __all__ = ["DenseHopfield", "PSpinHopfield"]
 
@@ -92,12 +94,13 @@ def _elementary_times_factorial(k, n):
 
 
 def _in_x_squared(coefficients):
-    """A polynomial of definite parity, G(x) = P(x^2) or x P(x^2), as (coefficients of P,
-    highest first, float64, padded to at least 4; whether G is odd)."""
+    """A polynomial of definite parity, G(x) = Gamma(x^2) or x Gamma(x^2), as
+    (coefficients of Gamma, highest first, float64, padded to at least 4; whether G is
+    odd)."""
     odd = (len(coefficients) - 1) % 2 == 1
-    P = coefficients[1::2] if odd else coefficients[0::2]
-    P = [0] * (4 - len(P)) + P[::-1]
-    return np.array(P, dtype=np.float64), odd
+    gamma = coefficients[1::2] if odd else coefficients[0::2]
+    gamma = [0] * (4 - len(gamma)) + gamma[::-1]
+    return np.array(gamma, dtype=np.float64), odd
 
 
 class DenseFields(_Fields):
@@ -110,14 +113,14 @@ class DenseFields(_Fields):
     """
 
     def __init__(self, xi, kind, G, scale):
-        K, N = xi.shape
+        P, N = xi.shape
         self.xiT = np.ascontiguousarray(xi.T)
         self.kind, self.scale = kind, scale
         self.c, self.odd = _in_x_squared(G)
         self.e = np.exp(np.arange(-2 * N - 1, 2, dtype=np.float64))  # exp(x - c), x - c <= 1
-        # every partial sum of the polynomial fields is at most K sum_k |G_k| N^k
+        # every partial sum of the polynomial fields is at most P sum_k |G_k| N^k
         self.bound = (
-            0 if kind == _dense.EXPONENTIAL else K * sum(abs(g) * N**k for k, g in enumerate(G))
+            0 if kind == _dense.EXPONENTIAL else P * sum(abs(g) * N**k for k, g in enumerate(G))
         )
         self.exact = kind != _dense.EXPONENTIAL and self.bound < 2**53
         self._fields = (self.xiT, kind, self.c, self.odd, self.e, float(scale))
@@ -145,12 +148,13 @@ class DenseHopfield(SpinMemory):
     Parameters
     ----------
     N : int
-        Number of spins.
+        Number of spins, N >= 2.
     F : {"power", "rectified", "exponential"}, default="power"
         Interaction function: x^n, max(x, 0)^n [1]_ or exp(x) [2]_.
-    n : int, default=3
+    n : int, optional
         Power of the polynomial F, n >= 2 (n = 2 is the Hopfield network with
-        J = 2 xi^T xi); not used by F = "exponential".
+        J = 2 xi^T xi); None means 3. Refused with F = "exponential", which has no power
+        (its ``n`` is None).
     T : float, default=0.0
         Temperature, in the units of E. At T = 0 ``recall`` runs zero-temperature
         asynchronous dynamics, s_i <- sign h_i, to a fixed point; at T > 0 Glauber
@@ -160,11 +164,12 @@ class DenseHopfield(SpinMemory):
     -----
     The local field is h_i = (E(s_i = -1) - E(s_i = +1)) / 2, for a +-1 pattern
     h_i = (1/2) sum_mu xi_i^mu [F(x_mu + 1) - F(x_mu - 1)], x_mu = sum_{j != i}
-    xi_j^mu s_j: the update rule of Krotov & Hopfield [1]_ and Demircigil et al. [2]_.
-    For the polynomials every term is an integer, and the fields are exact (ties
-    h_i = 0 keep s_i exactly) while every partial sum stays below 2^53, i.e. while
-    K sum_k |G_k| N^k < 2^53 for G(x) = F(x + 1) - F(x - 1) = sum_k G_k x^k
-    (:attr:`exact`; N = 1000, n = 3, K = 10^6 qualifies).
+    xi_j^mu s_j: the update rule of Krotov & Hopfield [1]_ and Demircigil et al. [2]_,
+    so that s_i <- sign h_i never raises E. For the polynomials every term is an
+    integer, and the fields are exact (ties h_i = 0 keep s_i exactly) while every
+    partial sum stays below 2^53, i.e. while P sum_k |G_k| N^k < 2^53 for
+    G(x) = F(x + 1) - F(x - 1) = sum_k G_k x^k (:attr:`exact`; N = 1000, n = 3,
+    P = 10^6 qualifies).
 
     F = "exponential": exp(xi . s) overflows float64 beyond N ~ 709, so the fields are
     summed shifted by the largest overlap, c = max_mu xi^mu . s; :meth:`field` returns
@@ -181,17 +186,23 @@ class DenseHopfield(SpinMemory):
     Examples
     --------
     >>> from assoc import patterns
-    >>> xi = patterns.random_spins(2000, 100, rng=0)  # K = 20 N patterns, n = 4
+    >>> xi = patterns.random_spins(2000, 100, rng=0)  # P = 20 N patterns, n = 4
     >>> net = DenseHopfield(100, n=4).store(xi)
     >>> r = net.recall(patterns.flip(xi[:5], 0.1, rng=1), rng=2)
     >>> bool((r.m[range(5), range(5)] == 1.0).all())
     True
     """
 
-    def __init__(self, N, *, F="power", n=3, T=0.0):
+    _params = ("N", "F", "n", "T")
+
+    def __init__(self, N, *, F="power", n=None, T=0.0):
         self.N = check_int("N", N, low=2)
         self.F = check_choice("F", F, _KINDS)
-        self.n = check_int("n", n, low=2)
+        if F == "exponential":
+            not_applicable("n", n, 'with F="exponential" (F(x) = exp(x) has no power n)')
+            self.n = None
+        else:
+            self.n = check_int("n", 3 if n is None else n, low=2)
         self.T = check_real("T", T, low=0.0)
         self.xi = None
         self._engine = None
@@ -207,11 +218,6 @@ class DenseHopfield(SpinMemory):
         return "n", self.n
 
     @property
-    def K(self):
-        """Number of stored patterns."""
-        return self._stored().shape[0]
-
-    @property
     def exact(self):
         """Whether the fields of the stored patterns are computed exactly (integers below
         2^53 throughout; always False for the exponential)."""
@@ -220,14 +226,15 @@ class DenseHopfield(SpinMemory):
 
     @property
     def alpha(self):
-        """Load: K / N^(n-1) for the polynomials, ln(K) / N for the exponential
-        (K = exp(alpha N), Demircigil et al.)."""
+        """Load: P / N^(n-1) for the polynomials, ln(P) / N for the exponential
+        (P = exp(alpha N), Demircigil et al.)."""
         if self.F == "exponential":
-            return math.log(self.K) / self.N
-        return self.K / self.N ** (self.n - 1)
+            return math.log(self.P) / self.N
+        return self.P / self.N ** (self.n - 1)
 
     def store(self, xi):
-        """Store the patterns ``xi`` (ndarray of shape (K, N), int8 +-1); returns self."""
+        """Store the patterns ``xi`` (ndarray of shape (P, N), int8 +-1, P >= 1); returns
+        self."""
         xi = self._check_patterns(xi)
         if xi.shape[0] == 0:
             fail("xi", "at least one pattern", "shape (0, N)")
@@ -237,8 +244,8 @@ class DenseHopfield(SpinMemory):
             name, degree = self._degree()
             fail(
                 name,
-                "small enough that the fields fit in float64 (K sum_k |G_k| N^k < 2^1000,"
-                f" G(x) = F(x + 1) - F(x - 1)) for K = {xi.shape[0]}, N = {self.N}",
+                "small enough that the fields fit in float64 (P sum_k |G_k| N^k < 2^1000,"
+                f" G(x) = F(x + 1) - F(x - 1)) for P = {xi.shape[0]}, N = {self.N}",
                 degree,
             )
         self.xi, self._engine = xi, engine
@@ -248,16 +255,16 @@ class DenseHopfield(SpinMemory):
     def field(self, s):
         """Local fields h_i = (E(s_i = -1) - E(s_i = +1)) / 2, float64 of shape s.shape
         (for F = "exponential" h_i exp(-max_mu xi^mu . s))."""
-        s = self._check_state(s)
         self._stored()
+        s = self._check_state(s)
         batch = np.array(s, ndmin=2)
         h = self._engine.fields(batch, self._engine.start(batch))
         return h[0] if s.ndim == 1 else h
 
     def energy(self, s):
         """E(s), float or ndarray of shape (B,) (for F = "exponential" -ln(-E))."""
-        s = self._check_state(s)
         self._stored()
+        s = self._check_state(s)
         E = self._energies(self._engine.start(np.array(s, ndmin=2)))
         return E[0] if s.ndim == 1 else E
 
@@ -267,21 +274,33 @@ class DenseHopfield(SpinMemory):
         _dense.energies(kind, c, odd, M, E)
         return energy_scale * E
 
-    def recall(self, cue, *, rng=None, max_sweeps=100, sweeps=None, equilibrate=0):
-        """Run the dynamics from ``cue`` (one state (N,) or a batch (B, N), int8 +-1).
+    def _measure(self, s):
+        M = self._engine.start(s)
+        return M / self.N, self._energies(M)
+
+    def recall(
+        self, cue, *, rng=None, max_sweeps=None, sweeps=None, equilibrate=None, trace=False
+    ):
+        """Run the dynamics from ``cue`` (one state (N,) or a batch (B, N), int8).
 
         Parameters
         ----------
         cue : ndarray of shape (N,) or (B, N), int8
-            Initial states; not modified.
+            Initial states, entries +-1, or 0 for an unknown bit (`patterns.mask`),
+            which starts at +-1 drawn from ``rng``; not modified.
         rng : None, int or numpy.random.Generator
-            Draws the update orders (and, at T > 0, the thresholds of the heat bath).
+            Draws the unknown bits of the cue, then the update orders (and, at T > 0,
+            the thresholds of the heat bath).
         max_sweeps : int, default=100
-            T = 0: stop at a fixed point or after this many sweeps.
-        sweeps : int, optional
-            T > 0: measured Glauber sweeps (required).
+            T = 0 only: stop at a fixed point or after this many sweeps.
+        sweeps : int
+            T > 0 only, required: measured Glauber sweeps.
         equilibrate : int, default=0
-            T > 0: sweeps run before measuring.
+            T > 0 only: sweeps run before measuring.
+        trace : bool, default=False
+            Record the overlaps and the energy at the start and after every sweep
+            (``Recall.m_trace``, ``Recall.energy_trace``); at T = 0 the traced energy
+            never increases.
 
         Returns
         -------
@@ -290,26 +309,21 @@ class DenseHopfield(SpinMemory):
             of the state averaged over the measured sweeps.
         """
         self._stored()
-        s, single = self._cues(cue)
+        options = self._options(max_sweeps=max_sweeps, sweeps=sweeps, equilibrate=equilibrate)
+        observe = self._tracer(trace)
+        rng = as_generator(rng)
+        s, single = self._cues(cue, rng)
         h, n, s_mean = run_dynamics(
-            self._engine,
-            s,
-            T=self.T,
-            rng=rng,
-            max_sweeps=max_sweeps,
-            sweeps=sweeps,
-            equilibrate=equilibrate,
+            self._engine, s, T=self.T, rng=rng, options=options, observe=observe
         )
         M = self._engine.start(s)
-        return self._recall(s, single, h, n, s_mean, m=M / self.N, energy=self._energies(M))
-
-    def __repr__(self):
-        K = "none" if self.xi is None else self.xi.shape[0]
-        return f"DenseHopfield(N={self.N}, F={self.F!r}, n={self.n}, T={self.T}, K={K})"
+        return self._recall(
+            s, single, h, n, s_mean, m=M / self.N, energy=self._energies(M), trace=observe
+        )
 
 
 class PSpinHopfield(DenseHopfield):
-    r"""The p-spin Hebbian model over distinct indices, with load K = alpha N^(p-1).
+    r"""The p-spin Hebbian model over distinct indices, with load P = alpha N^(p-1).
 
     .. math::
 
@@ -328,15 +342,19 @@ class PSpinHopfield(DenseHopfield):
     their sum, the overlap x = xi^mu . s, through (j + 1) e_{j+1} = x e_j -
     (N - j + 1) e_{j-1} (Newton's identities for +-1 variables; e.g.
     e_3 = x (x^2 - 3N + 2) / 6), so the field of spin i is
-    h_i = N^-(p-1) sum_mu xi_i^mu e_{p-1}(x_mu - xi_i^mu s_i; N - 1), O(K p) per spin,
+    h_i = N^-(p-1) sum_mu xi_i^mu e_{p-1}(x_mu - xi_i^mu s_i; N - 1), O(P p) per spin,
     exact while :attr:`exact`.
+
+    It is the :class:`DenseHopfield` of F = "power", n = p (attributes ``F`` and ``n``)
+    with the repeated-index terms of every power removed: the same leading order in N,
+    the interaction e_p in place of x^p.
 
     Parameters
     ----------
     N : int
-        Number of spins.
+        Number of spins, N >= 2.
     p : int, default=3
-        Number of spins in each interaction, p >= 2.
+        Number of spins in each interaction, 2 <= p <= min(N, 170).
     T : float, default=0.0
         Temperature (the retrieval state exists below ``theory.dense.T_max(p)``).
 
@@ -344,14 +362,23 @@ class PSpinHopfield(DenseHopfield):
     ----------
     .. [1] Gardner, J. Phys. A 20, 3453 (1987); Bovier, Niederhauser, Adv. Theor. Math.
        Phys. 5, 1001 (2001).
+
+    Examples
+    --------
+    >>> from assoc import patterns
+    >>> xi = patterns.random_spins(800, 100, rng=0)  # alpha = P / N^2 = 0.08, p = 3
+    >>> net = PSpinHopfield(100, 3).store(xi)
+    >>> r = net.recall(xi[:4], rng=1)
+    >>> bool((r.m[range(4), range(4)] > 0.9).all()), net.F, net.n
+    (True, 'power', 3)
     """
 
+    _params = ("N", "p", "T")
+
     def __init__(self, N, p=3, *, T=0.0):
-        self.N = check_int("N", N, low=2)
-        self.p = check_int("p", p, low=2, high=min(self.N, 170))  # p! in float64
-        self.T = check_real("T", T, low=0.0)
-        self.xi = None
-        self._engine = None
+        N = check_int("N", N, low=2)
+        self.p = check_int("p", p, low=2, high=min(N, 170))  # p! in float64
+        super().__init__(N, F="power", n=self.p, T=T)
 
     def _degree(self):
         return "p", self.p
@@ -366,9 +393,5 @@ class PSpinHopfield(DenseHopfield):
 
     @property
     def alpha(self):
-        """Load alpha = K / N^(p-1)."""
-        return self.K / self.N ** (self.p - 1)
-
-    def __repr__(self):
-        K = "none" if self.xi is None else self.xi.shape[0]
-        return f"PSpinHopfield(N={self.N}, p={self.p}, T={self.T}, K={K})"
+        """Load alpha = P / N^(p-1)."""
+        return self.P / self.N ** (self.p - 1)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_choice, check_int, check_real, fail
+from .._validation import as_generator, check_choice, check_int, check_real, fail
 from ..patterns import overlap
 from ._base import (
     CouplingFields,
@@ -115,6 +115,8 @@ class Hopfield(SpinMemory):
     True
     """
 
+    _params = ("N", "rule", "T", "fields")
+
     def __init__(self, N, *, rule="hebb", T=0.0, fields="auto"):
         self.N = check_int("N", N, low=1)
         self.rule = check_choice("rule", rule, _RULES)
@@ -122,21 +124,25 @@ class Hopfield(SpinMemory):
         check_choice("fields", fields, {"auto", "couplings", "overlaps"})
         if fields == "overlaps" and rule != "hebb":
             fail("fields", '"couplings" or "auto" for the rule ' + repr(rule), '"overlaps"')
-        if fields == "auto":
-            fields = "overlaps" if rule == "hebb" else "couplings"
         self.fields = fields
         self.xi = None
 
     @property
+    def _engine_kind(self):
+        if self.fields == "auto":
+            return "overlaps" if self.rule == "hebb" else "couplings"
+        return self.fields
+
+    @property
     def alpha(self):
         """Load alpha = P/N of the stored patterns."""
-        return self._stored().shape[0] / self.N
+        return self.P / self.N
 
     @property
     def J(self):
         """Couplings, ndarray of shape (N, N), float32 (built on first use)."""
+        self._stored()
         if self._J is None:
-            self._stored()
             self._J = _RULES[self.rule](self._hebb_patterns)
             if self._hebb_scale != 1.0:
                 self._J *= np.float32(self._hebb_scale)
@@ -152,7 +158,7 @@ class Hopfield(SpinMemory):
         """Couplings from ``patterns`` by the rule (for Hebb: J = scale patterns^T patterns
         / N), and the field engine that keeps the local fields."""
         self._hebb_patterns, self._hebb_scale, self._J = patterns, scale, None
-        if self.fields == "overlaps":
+        if self._engine_kind == "overlaps":
             self._engine = OverlapFields(patterns, scale)
         elif self.rule == "hebb" and _integer_couplings_exact(patterns):
             # N J / scale = patterns^T patterns: integers, exact in float32
@@ -164,36 +170,60 @@ class Hopfield(SpinMemory):
 
     def field(self, s):
         """Local fields h = J s, float64, of shape s.shape."""
-        s = self._check_state(s)
         self._stored()
+        s = self._check_state(s)
         return self._engine.fields(s, self._engine.start(s))
 
     def energy(self, s):
         """E(s) = -1/2 s^T J s, float or ndarray of shape (B,)."""
-        s = self._check_state(s)
         self._stored()
+        s = self._check_state(s)
         return -0.5 * np.sum(s * self._engine.fields(s, self._engine.start(s)), axis=-1)
 
+    def _measure(self, s):
+        kept = self._engine.start(s)
+        if isinstance(self._engine, OverlapFields):
+            E = self._engine.energy(kept)
+            if self._hebb_patterns is self.xi:  # the kept overlaps are N m
+                return kept / self.N, E
+        else:
+            E = -0.5 * np.sum(s * self._engine.fields(s, kept), axis=-1)
+        return overlap(self.xi, s), E
+
     def recall(
-        self, cue, *, rng=None, dynamics="async", max_sweeps=100, sweeps=None, equilibrate=0
+        self,
+        cue,
+        *,
+        rng=None,
+        dynamics="async",
+        max_sweeps=None,
+        sweeps=None,
+        equilibrate=None,
+        trace=False,
     ):
-        """Run the dynamics from ``cue`` (one state (N,) or a batch (B, N), int8 +-1).
+        """Run the dynamics from ``cue`` (one state (N,) or a batch (B, N), int8).
 
         Parameters
         ----------
         cue : ndarray of shape (N,) or (B, N), int8
-            Initial states; not modified.
+            Initial states, entries +-1, or 0 for an unknown bit (`patterns.mask`),
+            which starts at +-1 drawn from ``rng``; not modified.
         rng : None, int or numpy.random.Generator
-            Draws the update order (T = 0) or sites and acceptances (T > 0).
+            Draws the unknown bits of the cue, then the update order (T = 0) or orders
+            and heat-bath thresholds (T > 0); unused by synchronous dynamics.
         dynamics : {"async", "sync"}, default="async"
             Asynchronous (one spin at a time) or synchronous (all spins at once,
             T = 0 only) updates.
         max_sweeps : int, default=100
-            Zero-T dynamics stops at a fixed point or after this many sweeps.
-        sweeps : int, optional
-            T > 0: measured Glauber sweeps (required).
+            T = 0 only: stop at a fixed point or after this many sweeps.
+        sweeps : int
+            T > 0 only, required: measured Glauber sweeps.
         equilibrate : int, default=0
-            T > 0: sweeps run before measuring.
+            T > 0 only: sweeps run before measuring.
+        trace : bool, default=False
+            Record the overlaps and the energy at the start and after every sweep
+            (``Recall.m_trace``, ``Recall.energy_trace``); costs a product with the
+            patterns per sweep.
 
         Returns
         -------
@@ -201,28 +231,22 @@ class Hopfield(SpinMemory):
             ``m`` holds the final overlaps; at T > 0 ``m_mean`` holds the overlaps of
             the state averaged over the measured sweeps.
         """
-        xi = self._stored()
+        self._stored()
         check_choice("dynamics", dynamics, {"async", "sync"})
-        s, single = self._cues(cue)
+        if dynamics == "sync" and self.T > 0:
+            fail("dynamics", '"async" at T > 0 (Glauber dynamics)', '"sync"')
+        options = self._options(max_sweeps=max_sweeps, sweeps=sweeps, equilibrate=equilibrate)
+        observe = self._tracer(trace)
+        rng = as_generator(rng)
+        s, single = self._cues(cue, rng)
         if dynamics == "sync":
-            if self.T > 0:
-                fail("dynamics", '"async" at T > 0 (Glauber dynamics)', '"sync"')
-            max_sweeps = check_int("max_sweeps", max_sweeps, low=1)
-            h, n = synchronous(self._engine, s, max_sweeps=max_sweeps)
+            h, n = synchronous(self._engine, s, observe=observe, **options)
             s_mean = None
         else:
             h, n, s_mean = run_dynamics(
-                self._engine,
-                s,
-                T=self.T,
-                rng=rng,
-                max_sweeps=max_sweeps,
-                sweeps=sweeps,
-                equilibrate=equilibrate,
+                self._engine, s, T=self.T, rng=rng, options=options, observe=observe
             )
         energy = -0.5 * np.sum(s * h, axis=1)
-        return self._recall(s, single, h, n, s_mean, m=overlap(xi, s), energy=energy)
-
-    def __repr__(self):
-        P = "none" if self.xi is None else self.xi.shape[0]
-        return f"Hopfield(N={self.N}, rule={self.rule!r}, T={self.T}, P={P})"
+        return self._recall(
+            s, single, h, n, s_mean, m=overlap(self.xi, s), energy=energy, trace=observe
+        )

@@ -1,76 +1,82 @@
 r"""Sparsey: modular sparse distributed codes chosen by familiarity (Rinkus).
 
-A macrocolumn (MAC) is Q competitive modules (CMs) of K binary cells; a code is exactly
-one active cell per CM, an SDR of Q active cells out of Q K. Afferent weights are binary
-and learned in a single trial: every weight from an active input to a winner is set to 1
-[R10]_. The code of an input is chosen by the Code Selection Algorithm (CSA), whose
-steps are the functions of this module, each with its equation:
+A macrocolumn (MAC) is Q competitive modules (CMs) of ``cells`` binary cells each; a
+code is exactly one active cell per CM, an SDR of Q active cells out of Q * cells. Afferent
+weights are binary and learned in a single trial: every weight from an active input to a
+winner is set to 1 [R10]_. The code of an input is chosen by the Code Selection
+Algorithm (CSA), whose steps are the functions of this module, each with its equation
+(Rinkus writes eta for the expansivity, mu for the relative likelihood and rho for the
+win probability; here they go by their names, since those letters mean other things in
+`assoc`):
 
-======  ==================================================  ========================
-step    equation                                            function
-======  ==================================================  ========================
-1       u_i = sum_j x_j W_ji  (U; likewise h from the        :func:`input_sums`
+======  ====================================================  ========================
+step    equation                                              function
+======  ====================================================  ========================
+1       u_i = sum_j x_j W_ji  (U; likewise h from the         :func:`input_sums`
         previous code, H, and d from above, D)
-2       U_i = u_i / a, a = number of active inputs           :func:`normalised_sums`
-        (or u_i / max(a, n_i), n_i the cell's learned inputs)
-3       V_i = U_i^phi H_i^lam D_i^psi                        :func:`local_support`
-4       G = (1/Q) sum_q max_{i in q} V_i                     :func:`familiarity`
-5       eta = 1 + chi max(0, (G - G_-) / (1 - G_-))^gamma    :func:`expansivity`
-6       mu_i = 1 + (eta - 1) / (1 + s1 e^{-s2 (V_i - s3)})   :func:`relative_likelihoods`
-7       rho_i = mu_i / sum_{k in q} mu_k                     :func:`win_probabilities`
-8       winner of CM q ~ rho (learning), argmax V            :func:`choose_winners`
+2       U_i = u_i / w, w = number of active inputs            :func:`normalised_sums`
+        (or u_i / max(w, n_i), n_i the cell's learned inputs)
+3       V_i = U_i^phi H_i^lam D_i^psi                         :func:`local_support`
+4       G = (1/Q) sum_q max_{i in q} V_i                      :func:`familiarity`
+5       expansivity = 1 + chi max(0, (G - G_-) / (1 - G_-))   :func:`expansivity`
+        ^gamma
+6       likelihood_i = 1 + (expansivity - 1)                  :func:`relative_likelihoods`
+        / (1 + s1 e^{-s2 (V_i - s3)})
+7       p_win_i = likelihood_i / sum_{k in q} likelihood_k    :func:`win_probabilities`
+8       winner of CM q ~ p_win (learning), argmax V           :func:`choose_winners`
         (recognition, the first of equal cells)
-======  ==================================================  ========================
+======  ====================================================  ========================
 
 The key is step 5: the more familiar the input (G -> 1), the more expansive the sigmoid
 and the likelier every CM picks its cell of highest support, reactivating the stored
-code; for a novel input (G -> 0) eta -> 1, every mu_i = 1 and the code is drawn
-uniformly, a new random code. Recognition takes the cell of highest support and returns
-a stored code whole; learning draws, and with the default transform a CM picks the
-stored item's cell with probability 0.79 at G = 1 (K = 8, mu(1)/mu(0) = 26), so that
-re-presenting a stored item in learning mode redraws about a fifth of its cells. In
-between, codes of similar inputs intersect in proportion to their similarity [R10]_,
-[R14]_.
+code; for a novel input (G -> 0) the expansivity -> 1, every likelihood is 1 and the
+code is drawn uniformly, a new random code. Recognition takes the cell of highest
+support and returns a stored code whole; learning draws, and with the default transform
+a CM picks the stored item's cell with probability 0.79 at G = 1 (cells = 8,
+likelihood(1)/likelihood(0) = 26), so that re-presenting a stored item in learning mode
+redraws about a fifth of its cells. In between, codes of similar inputs intersect in
+proportion to their similarity [R10]_, [R14]_.
 
 The functions above are the textbook (NumPy) form, used by :meth:`Sparsey.csa` to show
 every intermediate; learning and recall run the same steps fused in the Numba kernels
 of `assoc._kernels.sparsey` on bit-packed weights. Neither reads the stored items: the
-cost of storing or retrieving one item is O(Q K N / 64) word operations, whatever the
-number already stored (fixed time, [R14]_). (``recall`` also reports the overlaps m of
-the code with every stored code, the shared API's bookkeeping: O(P Q K / 64), outside
-the CSA.)
+cost of storing or retrieving one item is O(Q cells N / 64) word operations, whatever
+the number already stored (fixed time, [R14]_). (``recall`` also reports the overlaps m
+of the code with every stored code, the shared API's bookkeeping: O(P Q cells / 64),
+outside the CSA.)
 
 Transform variants (:class:`Transform`), with the same sigmoid in V:
 
 - ``"2010"`` [R10]_: the expansivity grows with familiarity from G = 0 on,
-  eta = 1 + chi G^gamma (G_- = 0);
-- ``"2014"`` [R14]_: eta = 1 for G <= G_-: a MAC treats every input whose familiarity
-  is below G_- as fully novel, so that codes of novel inputs stay uniform and random as
-  the MAC fills up.
+  1 + chi G^gamma (G_- = 0);
+- ``"2014"`` [R14]_: expansivity 1 for G <= G_-: a MAC treats every input whose
+  familiarity is below G_- as fully novel, so that codes of novel inputs stay uniform
+  and random as the MAC fills up.
 
 Parameters and defaults (symbols from the papers). The papers tune the transform per
 simulation; its defaults here are those of Rinkus's own demonstration of the CSA
-[RD]_ (eta - 1 = 400 G^2 at most, a sigmoid of eccentricity 15 and inflection 50 on a
-V scale of 100, i.e. s2 = 100/15, s3 = 0.5, no familiarity floor). The floor G_- of the
-"2014" variant is the lower G cut-off of the later code; its value is not given in the
-sources we could read, and 0.2 is chosen here.
+[RD]_ (expansivity - 1 = 400 G^2 at most, a sigmoid of eccentricity 15 and inflection 50
+on a V scale of 100, i.e. s2 = 100/15, s3 = 0.5, no familiarity floor). The floor G_- of
+the "2014" variant is the lower G cut-off of the later code; its value is not given in
+the sources we could read, and 0.2 is chosen here.
 
 ==========  =========  ======================================================  =========
 parameter   default    meaning                                                 source
 ==========  =========  ======================================================  =========
-Q, K        24, 8      CMs per MAC, cells per CM (~70 and ~20 in cortex)       [R10]_
+Q, cells    24, 8      CMs per MAC, cells per CM (~70 and ~20 in cortex)       [R10]_
 phi         1          exponent of U in V                                      [R14]_
 lam         1          exponent of H in V (sequences)                          [R14]_
 psi         1          exponent of D in V (top-down)                           [R14]_
-chi         400        maximal expansivity: eta(G = 1) = 1 + chi               [RD]_
-gamma       2          power of the (rescaled) familiarity in eta              [RD]_
-G_-         0 / 0.2    familiarity below which eta = 1 ("2010" / "2014")       [RD]_/here
+chi         400        maximal expansivity: expansivity(G = 1) = 1 + chi       [RD]_
+gamma       2          power of the (rescaled) familiarity in the expansivity  [RD]_
+G_-         0 / 0.2    familiarity below which expansivity = 1 ("2010" /       [RD]_/here
+                       "2014")
 s1, s2, s3  1, 100/15, sigmoid: horizontal scale, steepness, inflection in V   [RD]_
-            0.5
+            0.5        (``sigma1``, ``sigma2``, ``sigma3`` of `Transform`)
 band        (1, N)     a MAC is active when its active inputs lie in the band  [R14]_
 freeze      None       fraction of set weights that ends the critical period   [R14]_
-norm.       "input"    step 2: U = u / a ("input", the papers) or              here
-                       u / max(a, n_i) ("cell")
+norm.       "input"    step 2: U = u / w ("input", the papers) or              here
+                       u / max(w, n_i) ("cell")
 ==========  =========  ======================================================  =========
 
 The "cell" normalisation is an option added here, not from the papers: with binary
@@ -97,7 +103,7 @@ References
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass, fields
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -110,8 +116,8 @@ from .._validation import (
     check_real,
     fail,
 )
-from ..patterns import pack_sdr, sdr_overlap
-from ._base import Recall
+from ..patterns import _bools, pack_sdr, sdr_overlap
+from .memory import Memory, Recall
 
 __all__ = [
     "CSA",
@@ -134,21 +140,24 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Transform:
-    r"""The familiarity-contingent V -> mu transform (CSA steps 5 and 6).
+    r"""The familiarity-contingent V -> likelihood transform (CSA steps 5 and 6).
 
-    eta(G) = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma, and
-    mu(V) = 1 + (eta - 1) / (1 + sigma1 exp(-sigma2 (V - sigma3))).
+    expansivity(G) = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma, and
+    likelihood(V) = 1 + (expansivity - 1) / (1 + sigma1 exp(-sigma2 (V - sigma3)))
+    (Rinkus's eta and mu, [R14]_).
 
     Attributes
     ----------
     chi : float
-        Maximal expansivity, chi >= 0: eta(G = 1) = 1 + chi, the largest mu. A cell of
-        support V = 1 is then mu(1)/mu(0) times likelier than one of V = 0 (26 with the
-        defaults, which put mu(0) = 1 + chi / (1 + e^{10/3}) well above 1).
+        Maximal expansivity, chi >= 0: expansivity(G = 1) = 1 + chi, the largest
+        likelihood. A cell of support V = 1 is then likelihood(1)/likelihood(0) times
+        likelier than one of V = 0 (26 with the defaults, which put likelihood(0) =
+        1 + chi / (1 + e^{10/3}) well above 1).
     gamma : float
         Power of the rescaled familiarity, gamma > 0.
     G_minus : float
-        Familiarity at and below which eta = 1 (all mu = 1), 0 <= G_minus < 1.
+        Familiarity at and below which the expansivity is 1 (all likelihoods 1),
+        0 <= G_minus < 1.
     sigma1, sigma2, sigma3 : float
         Horizontal scale (> 0), steepness (>= 0) and inflection point of the sigmoid.
     """
@@ -168,10 +177,18 @@ class Transform:
         check_real("sigma2", self.sigma2, low=0.0)
         check_real("sigma3", self.sigma3)
 
+    def __repr__(self):
+        changed = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if getattr(self, f.name) != f.default
+        ]
+        return f"Transform({', '.join(changed)})"
+
 
 TRANSFORMS = {"2010": Transform(), "2014": Transform(G_minus=0.2)}
 """The published variants: ``"2010"`` [R10]_ (no familiarity floor) and ``"2014"``
-[R14]_ (eta = 1 below G_minus)."""
+[R14]_ (expansivity 1 below G_minus)."""
 
 
 # ---- the CSA, step by step (NumPy) ---------------------------------------------------
@@ -182,27 +199,27 @@ def input_sums(W, x):
 
     Parameters
     ----------
-    W : ndarray of shape (Q K, n), bool
-        Binary afferent weights of the MAC's cells (rows) from its n inputs.
-    x : ndarray of shape (n,) or (B, n), bool
+    W : ndarray of shape (Q cells, N), bool
+        Binary afferent weights of the MAC's cells (rows) from its N inputs.
+    x : ndarray of shape (N,) or (B, N), bool
         Active inputs.
 
     Returns
     -------
-    ndarray of shape (Q K,) or (B, Q K), int64
+    ndarray of shape (Q cells,) or (B, Q cells), int64
     """
     return x.astype(np.int64) @ W.T.astype(np.int64)
 
 
-def normalised_sums(u, a, n=None):
-    r"""Step 2: U_i = u_i / a, with a the number of active inputs (the largest u_i can
+def normalised_sums(u, w, learned=None):
+    r"""Step 2: U_i = u_i / w, with w the number of active inputs (the largest u_i can
     be), so that U_i = 1 when cell i has learned every active input [R14]_.
 
-    With ``n``, the number of inputs each cell has learned (shape (Q K,)), U_i =
-    u_i / max(a, n_i) instead: the "cell" normalisation of `Sparsey`.
-    ``a`` is an int, or an array of shape (B, 1) for u of shape (B, Q K).
+    With ``learned``, the number of inputs n_i each cell has learned (shape
+    (Q cells,)), U_i = u_i / max(w, n_i) instead: the "cell" normalisation of `Sparsey`.
+    ``w`` is an int, or an array of shape (B, 1) for u of shape (B, Q cells).
     """
-    return u / (a if n is None else np.maximum(a, n))
+    return u / (w if learned is None else np.maximum(w, learned))
 
 
 def local_support(U, H=None, D=None, *, phi=1.0, lam=1.0, psi=1.0):
@@ -226,7 +243,7 @@ def familiarity(V, Q):
 
     Parameters
     ----------
-    V : ndarray of shape (Q K,) or (B, Q K)
+    V : ndarray of shape (Q cells,) or (B, Q cells)
     Q : int
 
     Returns
@@ -237,64 +254,68 @@ def familiarity(V, Q):
 
 
 def expansivity(G, transform):
-    r"""Step 5: eta = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma.
+    r"""Step 5: expansivity = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma.
 
-    The familiarity-contingent expansivity of the V -> mu sigmoid [R10]_, [R14]_; eta = 1
-    (no preference, a uniform draw) for G <= G_minus.
+    The familiarity-contingent expansivity of the V -> likelihood sigmoid (Rinkus's
+    eta, [R10]_, [R14]_); 1 (no preference, a uniform draw) for G <= G_minus.
     """
     t = transform
     return 1.0 + t.chi * np.maximum(0.0, (G - t.G_minus) / (1.0 - t.G_minus)) ** t.gamma
 
 
-def relative_likelihoods(V, eta, transform):
-    r"""Step 6: mu_i = 1 + (eta - 1) / (1 + sigma1 exp(-sigma2 (V_i - sigma3))) [R14]_.
+def relative_likelihoods(V, expansivity, transform):
+    r"""Step 6: likelihood_i = 1 + (expansivity - 1) / (1 + sigma1 exp(-sigma2 (V_i -
+    sigma3))), Rinkus's mu_i [R14]_.
 
-    ``eta`` is a float or an array of shape (B,) for V of shape (B, Q K).
+    ``expansivity`` is a float or an array of shape (B,) for V of shape (B, Q cells).
     """
     t = transform
-    eta = np.asarray(eta, dtype=np.float64)[..., None]
-    return 1.0 + (eta - 1.0) / (1.0 + t.sigma1 * np.exp(-t.sigma2 * (V - t.sigma3)))
+    expansivity = np.asarray(expansivity, dtype=np.float64)[..., None]
+    return 1.0 + (expansivity - 1.0) / (1.0 + t.sigma1 * np.exp(-t.sigma2 * (V - t.sigma3)))
 
 
-def win_probabilities(mu, Q):
-    r"""Step 7: rho_i = mu_i / sum_{k in CM(i)} mu_k, the chance that cell i wins its CM."""
-    by_cm = mu.reshape(*mu.shape[:-1], Q, -1)
-    return (by_cm / by_cm.sum(axis=-1, keepdims=True)).reshape(mu.shape)
+def win_probabilities(likelihood, Q):
+    r"""Step 7: p_win_i = likelihood_i / sum_{k in CM(i)} likelihood_k, the chance that
+    cell i wins its CM (Rinkus's rho_i)."""
+    by_cm = likelihood.reshape(*likelihood.shape[:-1], Q, -1)
+    return (by_cm / by_cm.sum(axis=-1, keepdims=True)).reshape(likelihood.shape)
 
 
-def choose_winners(rho, V, Q, *, r=None):
+def choose_winners(p_win, V, Q, *, u=None):
     r"""Step 8: one winner per CM [R14]_.
 
-    Learning (uniforms ``r`` of shape (..., Q) given) draws the winner of CM q from rho
-    by inverse CDF: the first cell whose cumulative rho exceeds r_q. Recognition (``r``
-    None) takes the cell of largest V, the first of equal cells.
+    Learning (uniforms ``u`` of shape (..., Q) given) draws the winner of CM q from
+    p_win by inverse CDF: the first cell whose cumulative p_win exceeds u_q.
+    Recognition (``u`` None) takes the cell of largest V, the first of equal cells.
 
     Returns
     -------
     ndarray of shape (..., Q), int64
-        The winning cell k in 0..K-1 of each CM.
+        The winning cell k in 0..cells-1 of each CM.
     """
-    if r is None:
+    if u is None:
         return np.argmax(V.reshape(*V.shape[:-1], Q, -1), axis=-1)
-    cumulative = np.cumsum(rho.reshape(*rho.shape[:-1], Q, -1), axis=-1)
-    below = cumulative <= r[..., None] * cumulative[..., -1:]
+    cumulative = np.cumsum(p_win.reshape(*p_win.shape[:-1], Q, -1), axis=-1)
+    below = cumulative <= u[..., None] * cumulative[..., -1:]
     return np.minimum(below.sum(axis=-1), cumulative.shape[-1] - 1)
 
 
 class CSA(NamedTuple):
-    """Every intermediate of one pass of the CSA (see the module table)."""
+    """Every intermediate of one pass of the CSA (see the module table): the sums u, U,
+    the support V, the familiarity G, the expansivity, the relative likelihoods, the win
+    probabilities p_win and the winners."""
 
     u: np.ndarray
     U: np.ndarray
     V: np.ndarray
     G: float
-    eta: float
-    mu: np.ndarray
-    rho: np.ndarray
+    expansivity: float
+    likelihood: np.ndarray
+    p_win: np.ndarray
     winners: np.ndarray
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class CodeRecall(Recall):
     """`Recall` of a Sparsey memory, for one cue or a batch of B cues.
 
@@ -308,25 +329,30 @@ class CodeRecall(Recall):
     G : float or ndarray of shape (B,)
         Global familiarity of the cue (mean over the level's active MACs).
     winners : ndarray, int64
-        The winning cell of each CM: shape (Q,) or (B, Q) for a `Sparsey` MAC, (M, Q)
-        or (B, M, Q) for the top level of a `SparseyHierarchy` (-1: MAC inactive).
+        The winning cell of each CM: shape (Q,) or (B, Q) for a `Sparsey` MAC,
+        (macs, Q) or (B, macs, Q) for the top level of a `SparseyHierarchy` (-1: MAC
+        inactive).
     """
 
     G: float | np.ndarray = 0.0
     winners: np.ndarray | None = None
 
+    dims: ClassVar[dict] = {**Recall.dims, "G": (), "winners": ("mac", "cm")}
 
-def _code_bits(winners, K):
-    """One-hot codes of ``winners`` (..., M, Q) as bool (..., M Q K); -1 gives no bit."""
-    *lead, M, Q = winners.shape
-    bits = np.zeros((*lead, M, Q, K), dtype=bool)
+
+def _code_bits(winners, cells):
+    """One-hot codes of ``winners`` (..., macs, Q) as bool (..., macs Q cells); -1 gives
+    no bit."""
+    *lead, macs, Q = winners.shape
+    bits = np.zeros((*lead, macs, Q, cells), dtype=bool)
     on = winners >= 0
     np.put_along_axis(bits, np.where(on, winners, 0)[..., None], on[..., None], axis=-1)
-    return bits.reshape(*lead, M * Q * K)
+    return bits.reshape(*lead, macs * Q * cells)
 
 
 def _code_recall(stored, bits, G, winners):
-    """The `CodeRecall` of codes ``bits`` (B, n), bool, against the packed stored codes."""
+    """The `CodeRecall` of codes ``bits`` (B, units), bool, against the packed stored
+    codes."""
     B = bits.shape[0]
     return CodeRecall(
         s=bits, m=sdr_overlap(stored, pack_sdr(bits)).astype(np.float64), energy=None,
@@ -336,50 +362,48 @@ def _code_recall(stored, bits, G, winners):
 
 
 def _joined(learned):
-    """The parts recorded by each learn call, joined: a list of one tuple of arrays."""
+    """The parts recorded by each store call, joined: a list of one tuple of arrays."""
     if len(learned) > 1:
         learned = [tuple(np.concatenate(part) for part in zip(*learned))]
     return learned
 
 
-def _unpack_bits(words, n):
-    """Packed rows (..., W) uint64 as bool (..., n)."""
-    as_bytes = np.ascontiguousarray(words, dtype="<u8").view(np.uint8)
-    return np.unpackbits(as_bytes, axis=-1, bitorder="little")[..., :n].astype(bool)
-
-
 class _Level:
-    """M MACs of Q CMs of K cells over inputs of ``n`` bits each: packed weights and the
-    kernel calls. ``band`` bounds the active inputs of an active MAC."""
+    """``macs`` MACs of Q CMs of ``cells`` cells over inputs of ``bits`` bits each:
+    packed weights and the kernel calls. ``band`` bounds the active inputs of an active
+    MAC."""
 
-    def __init__(self, M, n, Q, K, *, band, freeze, transform, phi, lam, norm, horizontal):
-        self.M, self.n, self.Q, self.K = M, n, Q, K
+    def __init__(
+        self, macs, bits, Q, cells, *, band, freeze, transform, phi, lam, norm, horizontal
+    ):
+        self.macs, self.bits, self.Q, self.cells = macs, bits, Q, cells
         self.band = np.array(band, dtype=np.int64)
         self.transform = np.array(astuple(transform))
         self.exponents = np.array([phi, lam], dtype=np.float64)
         self.norm = _NORMALISATIONS.index(norm)
-        self.W = np.zeros((M, Q * K, (n + 63) // 64), dtype=np.uint64)
-        H = (Q * K + 63) // 64 if horizontal else 0
-        self.WH = np.zeros((M, Q * K, H), dtype=np.uint64)
-        self.n_w = np.zeros((M, Q * K), dtype=np.int64)
-        self.n_set = np.zeros(M, dtype=np.int64)
-        weights = Q * K * n
+        self.W = np.zeros((macs, Q * cells, (bits + 63) // 64), dtype=np.uint64)
+        H = (Q * cells + 63) // 64 if horizontal else 0
+        self.WH = np.zeros((macs, Q * cells, H), dtype=np.uint64)
+        self.n_w = np.zeros((macs, Q * cells), dtype=np.int64)
+        self.n_set = np.zeros(macs, dtype=np.int64)
+        weights = Q * cells * bits
         self.freeze_at = weights + 1 if freeze is None else int(np.ceil(freeze * weights))
 
     def run(self, x, starts, *, learning, rng):
-        """The CSA on packed inputs x (B, M, W) in order: learning (uniforms drawn from
-        ``rng``), or recall of sequences (``learning`` False, ``rng`` unused)."""
+        """The CSA on packed inputs x (B, macs, words) in order: learning (uniforms drawn
+        from ``rng``), or recall of sequences (``learning`` False, ``rng`` unused)."""
         B = x.shape[0]
-        r = rng.random((B, self.M, self.Q)) if learning else np.zeros((B, self.M, self.Q))
+        shape = (B, self.macs, self.Q)
+        u = rng.random(shape) if learning else np.zeros(shape)
         out = self._outputs(B)
         _kernel.learn(
             self.W, self.WH, self.n_w, self.n_set, self.freeze_at, x, self.band, starts,
-            self.exponents, self.norm, self.transform, r, learning, out,
+            self.exponents, self.norm, self.transform, u, learning, out,
         )  # fmt: skip
         return out
 
     def recognise(self, x):
-        """The CSA in recognition mode on independent packed inputs x (B, M, W)."""
+        """The CSA in recognition mode on independent packed inputs x (B, macs, words)."""
         out = self._outputs(x.shape[0])
         _kernel.recognise(
             self.W, self.n_w, x, self.band, self.exponents, self.norm, self.transform, out
@@ -388,13 +412,44 @@ class _Level:
 
     def _outputs(self, B):
         return (
-            np.zeros((B, self.M, self.Q), dtype=np.int64),
-            np.zeros((B, self.M)),
-            np.zeros((B, self.M), dtype=np.int64),
+            np.zeros((B, self.macs, self.Q), dtype=np.int64),
+            np.zeros((B, self.macs)),
+            np.zeros((B, self.macs), dtype=np.int64),
         )
+
+    def clear(self):
+        """Forget everything learned: every weight 0, the critical period open again."""
+        for name in self._ARRAYS:
+            setattr(self, name, np.zeros_like(getattr(self, name)))
+
+    # ---- what `_state` saves of a level ---------------------------------------------
+
+    _ARRAYS = ("W", "WH", "n_w", "n_set")
+
+    def state(self, prefix):
+        return {f"{prefix}{name}": getattr(self, name) for name in self._ARRAYS}
+
+    def restore(self, arrays, prefix):
+        for name in self._ARRAYS:
+            mine = getattr(self, name)
+            saved = np.asarray(arrays[f"{prefix}{name}"])
+            if saved.shape != mine.shape or saved.dtype != mine.dtype:
+                fail(
+                    f"the saved {prefix}{name}",
+                    f"an array of shape {mine.shape}, dtype {mine.dtype}",
+                    f"shape {saved.shape}, dtype {saved.dtype}",
+                )
+            setattr(self, name, np.ascontiguousarray(saved))
 
 
 _NORMALISATIONS = ("input", "cell")
+
+
+def _tuples(value):
+    """``value`` with every list, tuple or array in it a tuple of Python scalars."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return tuple(_tuples(v) for v in value)
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _transform(transform):
@@ -403,11 +458,13 @@ def _transform(transform):
     return TRANSFORMS[check_choice("transform", transform, TRANSFORMS)]
 
 
-class Sparsey:
-    r"""A Sparsey macrocolumn: Q CMs of K binary cells over N binary inputs.
+class Sparsey(Memory):
+    r"""A Sparsey macrocolumn: Q CMs of ``cells`` binary cells over N binary inputs.
 
-    Learns items (or sequences) in a single trial each and recognises them in one pass
+    Stores items (or sequences) in a single trial each and recognises them in one pass
     of the CSA; see the module docstring for the steps and the parameters' sources.
+    ``store(xi)`` stores the items in place of what was stored, as on every model;
+    ``store(xi, add=True)`` learns them after it, each in the same fixed time.
 
     Parameters
     ----------
@@ -415,20 +472,21 @@ class Sparsey:
         Number of input bits.
     Q : int, default=24
         Competitive modules (CMs): the number of active cells of every code.
-    K : int, default=8
+    cells : int, default=8
         Cells per CM.
     transform : {"2010", "2014"} or Transform, default="2014"
-        The V -> mu transform: the published variant, or one with other parameters.
+        The V -> likelihood transform: the published variant, or one with other
+        parameters.
     phi : float, default=1.0
         Exponent of the bottom-up support U in V.
     lam : float, default=1.0
         Exponent of the horizontal support H in V (with ``sequences``).
     freeze : float, optional
-        Critical period: learning stops once this fraction of the Q K N afferent
+        Critical period: learning stops once this fraction of the Q cells N afferent
         weights is 1. None: never. A frozen MAC stores nothing new, so it picks its
-        codes by recognition (argmax V) from then on, also in `learn`.
+        codes by recognition (argmax V) from then on, also in `store`.
     normalisation : {"input", "cell"}, default="input"
-        Step 2: U = u / a (the papers) or u / max(a, n_i) (see the module docstring).
+        Step 2: U = u / w (the papers) or u / max(w, n_i) (see the module docstring).
     sequences : bool, default=False
         Give the cells horizontal (H) weights from the MAC's previous code, so that an
         item's code depends on the items before it (:meth:`learn_sequences`).
@@ -437,7 +495,7 @@ class Sparsey:
     --------
     >>> from assoc import patterns
     >>> xi = patterns.sdr(200, 1000, 20, rng=0)
-    >>> mac = Sparsey(1000).learn(xi, rng=1)
+    >>> mac = Sparsey(1000).store(xi, rng=1)
     >>> r = mac.recall(xi[:5])
     >>> r.G.tolist(), r.m[:, :5].diagonal().tolist()  # G = 1, all 24 cells back
     ([1.0, 1.0, 1.0, 1.0, 1.0], [24.0, 24.0, 24.0, 24.0, 24.0])
@@ -446,12 +504,24 @@ class Sparsey:
     (True, True)
     """
 
+    _params = (
+        "N",
+        "Q",
+        "cells",
+        "transform",
+        "phi",
+        "lam",
+        "freeze",
+        "normalisation",
+        "sequences",
+    )
+
     def __init__(
         self,
         N,
         *,
         Q=24,
-        K=8,
+        cells=8,
         transform="2014",
         phi=1.0,
         lam=1.0,
@@ -461,46 +531,82 @@ class Sparsey:
     ):
         self.N = check_int("N", N, low=1)
         self.Q = check_int("Q", Q, low=1)
-        self.K = check_int("K", K, low=1)
-        self.transform = _transform(transform)
+        self.cells = check_int("cells", cells, low=1)
+        self._transform = _transform(transform)
+        self.transform = transform
         self.phi = check_real("phi", phi, low=0.0, closed=(False, True))
         self.lam = check_real("lam", lam, low=0.0, closed=(False, True))
         if freeze is not None:
             freeze = check_real("freeze", freeze, low=0.0, high=1.0, closed=(False, True))
         self.freeze = freeze
         self.normalisation = check_choice("normalisation", normalisation, _NORMALISATIONS)
+        if not isinstance(sequences, (bool, np.bool_)):
+            fail("sequences", "a bool", repr(sequences), error=TypeError)
         self.sequences = bool(sequences)
         self._level = _Level(
-            1, self.N, self.Q, self.K, band=(1, self.N), freeze=freeze,
-            transform=self.transform, phi=self.phi, lam=self.lam, norm=self.normalisation,
-            horizontal=self.sequences,
+            1, self.N, self.Q, self.cells, band=(1, self.N), freeze=freeze,
+            transform=self._transform, phi=self.phi, lam=self.lam,
+            norm=self.normalisation, horizontal=self.sequences,
         )  # fmt: skip
-        # what each learn call adds: (winners, G, ops, packed codes); joined on demand, so
-        # that learning appends in O(items) whatever was stored before
-        self._learned = [
-            (
-                np.empty((0, self.Q), dtype=np.int64),
-                np.empty(0),
-                np.empty(0, dtype=np.int64),
-                np.empty((0, (self.Q * self.K + 63) // 64), dtype=np.uint64),
-            )
-        ]
+        # what each store call adds: (winners, G, ops, packed codes); joined on demand,
+        # so that storing appends in O(items) whatever was stored before
+        self._empty = (
+            np.empty((0, self.Q), dtype=np.int64),
+            np.empty(0),
+            np.empty(0, dtype=np.int64),
+            np.empty((0, (self.Q * self.cells + 63) // 64), dtype=np.uint64),
+        )
+        self._learned, self._P = [self._empty], 0
+
+    def _clear(self):
+        self._level.clear()
+        self._learned, self._P = [self._empty], 0
+
+    # ---- stored state -----------------------------------------------------------------
+
+    def _is_stored(self):
+        return self._P > 0
+
+    def _count(self):
+        return self._P
+
+    _RECORDS = ("winners", "G", "ops", "codes")
+
+    def _state(self):
+        return {
+            **self._level.state("level:"),
+            **dict(zip(self._RECORDS, self._joined())),
+        }
+
+    def _restore(self, arrays):
+        self._level.restore(arrays, "level:")
+        records = tuple(np.asarray(arrays[name]) for name in self._RECORDS)
+        for record, empty in zip(records, self._empty):
+            if record.dtype != empty.dtype or record.shape[1:] != empty.shape[1:]:
+                fail("the saved records", "the codes of this Sparsey", f"shape {record.shape}")
+        self._learned = [records]
+        self._P = records[0].shape[0]
+
+    # ---- properties -------------------------------------------------------------------
 
     @property
     def codes(self):
-        """The winners of every item learned, ndarray of shape (P, Q), int64."""
+        """The winners of every item stored, ndarray of shape (P, Q), int64."""
+        self._stored()
         return self._joined()[0]
 
     @property
     def G_learned(self):
-        """The familiarity of each item when it was learned, ndarray of shape (P,)."""
+        """The familiarity of each item when it was stored, ndarray of shape (P,)."""
+        self._stored()
         return self._joined()[1]
 
     @property
     def ops(self):
         """Word operations (popcounts and weight words written) spent on each item
-        learned, ndarray of shape (P,), int64: the same for every item, however many were
+        stored, ndarray of shape (P,), int64: the same for every item, however many were
         stored before it."""
+        self._stored()
         return self._joined()[2]
 
     def _joined(self):
@@ -509,80 +615,112 @@ class Sparsey:
 
     @property
     def weights(self):
-        """Afferent weights, ndarray of shape (Q K, N), bool (cell q K + k of CM q)."""
-        return _unpack_bits(self._level.W[0], self.N)
+        """Afferent weights, ndarray of shape (Q cells, N), bool (cell q cells + k of CM
+        q)."""
+        self._stored()
+        return _bools(self._level.W[0], self.N)
 
     @property
     def saturation(self):
         """Fraction of the afferent weights set to 1."""
-        return float(self._level.n_set[0]) / (self.Q * self.K * self.N)
+        self._stored()
+        return float(self._level.n_set[0]) / (self.Q * self.cells * self.N)
 
-    def learn(self, xi, *, rng=None):
-        """Learn the items ``xi`` (ndarray (P, N), bool) one after the other, one trial
-        each (CSA in learning mode); returns self. Draws P Q uniforms from ``rng``."""
+    # ---- verbs ------------------------------------------------------------------------
+
+    def store(self, xi, *, rng=None, add=False):
+        """Store the items ``xi`` one after the other, one trial each (the CSA in learning
+        mode); returns self.
+
+        Parameters
+        ----------
+        xi : ndarray of shape (P, N), bool
+            The items, each with at least one active bit.
+        rng : None, int, SeedSequence or numpy.random.Generator
+            Draws P Q uniforms, the winners of each item's CMs.
+        add : bool, default=False
+            Learn the items after those stored before (single-trial learning goes on,
+            each in the same fixed time) instead of storing them in place of what was
+            stored, as ``store`` does on every model.
+        """
+        rng = as_generator(rng)
         xi = self._check_inputs("xi", xi, ndim=(2,))
+        if not add:
+            self._clear()
         starts = np.ones(xi.shape[0], dtype=bool)
-        self._keep(self._level.run(self._pack(xi), starts, learning=True, rng=as_generator(rng)))
+        self._keep(self._level.run(self._pack(xi), starts, learning=True, rng=rng))
         return self
 
-    def learn_sequences(self, sequences, *, rng=None):
-        """Learn sequences (ndarray (S, T, N), bool), item after item, each code chosen
-        with H input from the code before it; returns self. Needs ``sequences=True``."""
+    def learn_sequences(self, sequences, *, rng=None, add=False):
+        """Store sequences (ndarray (S, L, N), bool: S sequences of L items), item after
+        item, each code chosen with H input from the code before it; returns self. Needs
+        ``sequences=True``. A storing verb, like `store` (``rng`` and ``add`` as there):
+        it needs nothing stored."""
+        rng = as_generator(rng)
         seq = self._check_sequences(sequences)
+        if not add:
+            self._clear()
         out = self._level.run(
-            self._pack(seq.reshape(-1, self.N)), self._starts(seq), learning=True,
-            rng=as_generator(rng),
-        )  # fmt: skip
+            self._pack(seq.reshape(-1, self.N)), self._starts(seq), learning=True, rng=rng
+        )
         self._keep(out)
         return self
 
-    def recall(self, cue):
-        """Recognise ``cue`` (ndarray (N,) or (B, N), bool): the CSA in recognition mode
-        (deterministic: the cell of largest V in each CM). Returns a `CodeRecall`."""
+    def recall(self, cue, *, rng=None):
+        """Recognise ``cue`` (ndarray (N,) or (B, N), bool): the CSA in recognition mode.
+
+        Deterministic (the cell of largest V in each CM): ``rng`` is unused, validated
+        only. Returns a `CodeRecall`.
+        """
+        self._stored()
+        as_generator(rng)
         cue = self._check_inputs("cue", cue)
         rows = cue.reshape(-1, self.N)
         out = self._level.recognise(self._pack(rows))
-        result = self._result(out)
-        return result[0] if cue.ndim == 1 else result
+        return self._one_or_batch(self._result(out), cue.ndim == 1)
 
-    def recall_sequences(self, sequences):
-        """Recognise sequences (S, T, N) item after item with H input from the code
-        recalled before; a `CodeRecall` with batch shape (S, T)."""
+    def recall_sequences(self, sequences, *, rng=None):
+        """Recognise sequences (S, L, N) item after item with H input from the code
+        recalled before; a `CodeRecall` with batch shape (S, L). Deterministic: ``rng``
+        is unused, validated only."""
+        self._stored()
+        as_generator(rng)
         seq = self._check_sequences(sequences)
-        S, T, _ = seq.shape
+        S, L, _ = seq.shape
         rows = self._pack(seq.reshape(-1, self.N))
         out = self._level.run(rows, self._starts(seq), learning=False, rng=None)
         values = (getattr(self._result(out), f.name) for f in fields(CodeRecall))
-        return CodeRecall(*(None if v is None else v.reshape(S, T, *v.shape[1:]) for v in values))
+        return CodeRecall(*(None if v is None else v.reshape(S, L, *v.shape[1:]) for v in values))
 
     def csa(self, x, *, learning=False, rng=None):
         """One pass of the CSA on ``x`` (ndarray (N,), bool), step by step in NumPy,
-        without learning and with the U input only; returns `CSA` with every
-        intermediate. With ``learning`` the winners are drawn from rho (Q uniforms from
-        ``rng``), else recognised."""
+        without storing and with the U input only; returns `CSA` with every
+        intermediate. With ``learning`` the winners are drawn from p_win (Q uniforms
+        from ``rng``), else recognised."""
+        self._stored()
+        rng = as_generator(rng)
         x = self._check_inputs("x", x, ndim=(1,))
-        r = as_generator(rng).random(self.Q) if learning else None
+        u_draw = rng.random(self.Q) if learning else None
         u = input_sums(self.weights, x)
-        n = self._level.n_w[0] if self.normalisation == "cell" else None
-        U = normalised_sums(u, np.count_nonzero(x), n)
+        learned = self._level.n_w[0] if self.normalisation == "cell" else None
+        U = normalised_sums(u, np.count_nonzero(x), learned)
         V = local_support(U, phi=self.phi)
         G = familiarity(V, self.Q)
-        eta = expansivity(G, self.transform)
-        mu = relative_likelihoods(V, eta, self.transform)
-        rho = win_probabilities(mu, self.Q)
-        winners = choose_winners(rho, V, self.Q, r=r)
-        return CSA(u, U, V, float(G), float(eta), mu, rho, winners)
+        expansion = expansivity(G, self._transform)
+        likelihood = relative_likelihoods(V, expansion, self._transform)
+        p_win = win_probabilities(likelihood, self.Q)
+        winners = choose_winners(p_win, V, self.Q, u=u_draw)
+        return CSA(u, U, V, float(G), float(expansion), likelihood, p_win, winners)
 
     def _keep(self, out):
         winners, G, ops = out
-        packed = pack_sdr(_code_bits(winners, self.K))
+        packed = pack_sdr(_code_bits(winners, self.cells))
         self._learned.append((winners[:, 0], G[:, 0], ops[:, 0], packed))
+        self._P += winners.shape[0]
 
     def _result(self, out):
         winners, G, _ = out
-        if not self.codes.shape[0]:
-            raise ValueError("nothing learned; call learn(xi) first")
-        bits = _code_bits(winners, self.K)
+        bits = _code_bits(winners, self.cells)
         return _code_recall(self._joined()[3], bits, G[:, 0], winners[:, 0])
 
     def _pack(self, rows):
@@ -607,12 +745,6 @@ class Sparsey:
         self._check_inputs("sequences", sequences.reshape(-1, self.N), ndim=(2,))
         return sequences
 
-    def __repr__(self):
-        return (
-            f"Sparsey(N={self.N}, Q={self.Q}, K={self.K}, P={self.codes.shape[0]}, "
-            f"saturation={self.saturation:.3f})"
-        )
-
 
 def patches(shape, size, stride):
     """Receptive fields of square patches of an image: the level-1 fields of a
@@ -629,7 +761,7 @@ def patches(shape, size, stride):
 
     Returns
     -------
-    ndarray of shape (M, size * size), int64
+    ndarray of shape (macs, size * size), int64
         Pixel indices of each patch, patches row by row.
 
     Examples
@@ -649,33 +781,33 @@ def patches(shape, size, stride):
     return corner[:, None] + offsets[None, :]
 
 
-class SparseyHierarchy:
+class SparseyHierarchy(Memory):
     r"""Levels of Sparsey MACs, each MAC over a receptive field of the level below [R14]_.
 
     A level-1 MAC reads the input bits of its field; a MAC of level l > 1 reads the codes
-    of the level-(l-1) MACs in its field (their Q K bits each, none for an inactive MAC).
-    A MAC is active on an item only if the number of its active input bits lies in its
-    level's band, and its afferent weights freeze once the fraction ``freeze`` of them is
-    set (its critical period, [R14]_). Every MAC runs the CSA of `Sparsey` on its own
-    field; levels learn bottom-up, so a level learns a whole batch before the next.
+    of the level-(l-1) MACs in its field (their Q cells bits each, none for an inactive
+    MAC). A MAC is active on an item only if the number of its active input bits lies in
+    its level's band, and its afferent weights freeze once the fraction ``freeze`` of
+    them is set (its critical period, [R14]_). Every MAC runs the CSA of `Sparsey` on its
+    own field; levels learn bottom-up, so a level stores a whole batch before the next.
 
     Parameters
     ----------
     N : int
         Input bits.
-    fields : sequence of ndarray of shape (M_l, r_l), int
-        For each level, the receptive field of each of its M_l MACs: input bits
-        (level 1) or MACs of the level below.
-    Q, K : int or sequence of int, optional
+    fields : list of ndarray of shape (macs, field size), int
+        For each level, the receptive field of each of its MACs: input bits (level 1)
+        or MACs of the level below.
+    Q, cells : int or sequence of int, optional
         CMs per MAC and cells per CM, per level (an int: the same at every level).
-        Default: Q = 8, K = 32 at the first level, Q = 32, K = 64 above it.
+        Default: Q = 8, cells = 32 at the first level, Q = 32, cells = 64 above it.
     bands : sequence of (int, int or None), optional
         For each level, the least and most active input bits of an active MAC (None:
         no upper bound). Default: (1, None) at every level.
     freeze : float or sequence of (float or None), optional
         For each level, the fraction of set weights that ends a MAC's critical period.
     transform : {"2010", "2014"} or Transform, default="2014"
-        The V -> mu transform of every MAC.
+        The V -> likelihood transform of every MAC.
     phi : float, default=1.0
         Exponent of U in V.
     normalisation : {"input", "cell"}, default="cell"
@@ -685,13 +817,15 @@ class SparseyHierarchy:
 
     """
 
+    _params = ("N", "fields", "Q", "cells", "bands", "freeze", "transform", "phi", "normalisation")
+
     def __init__(
         self,
         N,
         fields,
         *,
         Q=None,
-        K=None,
+        cells=None,
         bands=None,
         freeze=None,
         transform="2014",
@@ -700,18 +834,21 @@ class SparseyHierarchy:
     ):
         self.N = check_int("N", N, low=1)
         if not isinstance(fields, (list, tuple)) or not fields:
-            fail("fields", "a non-empty list of (M_l, r_l) index arrays, one per level", fields)
+            fail("fields", "a non-empty list of (macs, field size) index arrays", fields)
         L = len(fields)
+        # kept as given, sequences as tuples: what a saved file gives back
+        self.Q, self.cells, self.bands, self.freeze = map(_tuples, (Q, cells, bands, freeze))
         Q = [8] + [32] * (L - 1) if Q is None else self._per_level("Q", Q, L)
-        K = [32] + [64] * (L - 1) if K is None else self._per_level("K", K, L)
+        cells = [32] + [64] * (L - 1) if cells is None else self._per_level("cells", cells, L)
         bands = [(1, None)] * L if bands is None else self._per_level("bands", bands, L)
         for l, band in enumerate(bands):
             if not isinstance(band, (tuple, list)) or len(band) != 2:
                 fail(f"bands[{l}]", "a (least, most) pair, most None for no bound", band)
         freeze = self._per_level("freeze", freeze, L)
-        transform = _transform(transform)
-        phi = check_real("phi", phi, low=0.0, closed=(False, True))
-        norm = check_choice("normalisation", normalisation, _NORMALISATIONS)
+        self.transform = transform
+        self._transform = transform = _transform(transform)
+        self.phi = phi = check_real("phi", phi, low=0.0, closed=(False, True))
+        self.normalisation = norm = check_choice("normalisation", normalisation, _NORMALISATIONS)
         self.levels, below = [], (self.N, 1)  # (units of the level below, bits per unit)
         for l, field in enumerate(fields):
             check_array(f"fields[{l}]", field, ndim=(2,), kinds="iu")
@@ -727,19 +864,20 @@ class SparseyHierarchy:
                     f"indices in [0, {below[0] - 1}]",
                     f"{field.min()}..{field.max()}",
                 )
-            q, k = check_int(f"Q[{l}]", Q[l], low=1), check_int(f"K[{l}]", K[l], low=1)
-            n = field.shape[1] * below[1]
+            q = check_int(f"Q[{l}]", Q[l], low=1)
+            k = check_int(f"cells[{l}]", cells[l], low=1)
+            bits = field.shape[1] * below[1]
             lo, hi = bands[l]
             band = (
-                check_int(f"bands[{l}][0]", lo, low=1, high=n),
-                n if hi is None else check_int(f"bands[{l}][1]", hi, low=lo),
+                check_int(f"bands[{l}][0]", lo, low=1, high=bits),
+                bits if hi is None else check_int(f"bands[{l}][1]", hi, low=lo),
             )
             if freeze[l] is not None:
                 check_real(f"freeze[{l}]", freeze[l], low=0.0, high=1.0, closed=(False, True))
             self.levels.append(
                 _Level(
                     field.shape[0],
-                    n,
+                    bits,
                     q,
                     k,
                     band=band,
@@ -753,36 +891,78 @@ class SparseyHierarchy:
             )
             below = (field.shape[0], q * k)
         self.fields = [np.asarray(f, dtype=np.int64) for f in fields]
-        self.transform = transform
-        # what each learn call adds: (ops, packed top codes, winners per level), joined on
-        # demand
-        empty = [np.empty((0, lv.M, lv.Q), dtype=np.int64) for lv in self.levels]
-        words = (self.levels[-1].M * self.levels[-1].Q * self.levels[-1].K + 63) // 64
-        self._learned = [
-            (np.empty(0, dtype=np.int64), np.empty((0, words), dtype=np.uint64), *empty)
-        ]
+        # what each store call adds: (ops, packed top codes, winners per level), joined
+        # on demand
+        empty = [np.empty((0, lv.macs, lv.Q), dtype=np.int64) for lv in self.levels]
+        top = self.levels[-1]
+        words = (top.macs * top.Q * top.cells + 63) // 64
+        self._empty = (np.empty(0, dtype=np.int64), np.empty((0, words), dtype=np.uint64), *empty)
+        self._learned, self._P = [self._empty], 0
+
+    def _clear(self):
+        for level in self.levels:
+            level.clear()
+        self._learned, self._P = [self._empty], 0
+
+    # ---- stored state -----------------------------------------------------------------
+
+    def _is_stored(self):
+        return self._P > 0
+
+    def _count(self):
+        return self._P
+
+    def _state(self):
+        joined = self._joined()
+        state = {"ops": joined[0], "codes": joined[1]}
+        for l, level in enumerate(self.levels):
+            state.update(level.state(f"level{l}:"))
+            state[f"winners{l}"] = joined[2 + l]
+        return state
+
+    def _restore(self, arrays):
+        records = [np.asarray(arrays["ops"]), np.asarray(arrays["codes"])]
+        for l, level in enumerate(self.levels):
+            level.restore(arrays, f"level{l}:")
+            records.append(np.asarray(arrays[f"winners{l}"]))
+        for record, empty in zip(records, self._empty):
+            if record.dtype != empty.dtype or record.shape[1:] != empty.shape[1:]:
+                fail("the saved records", "the codes of this hierarchy", f"shape {record.shape}")
+        self._learned = [tuple(records)]
+        self._P = records[0].shape[0]
+
+    # ---- properties -------------------------------------------------------------------
 
     @property
     def codes(self):
-        """Winners of every MAC for each item learned, a list over levels of ndarrays of
-        shape (P, M_l, Q_l), int64 (-1: inactive)."""
+        """Winners of every MAC for each item stored, a list over levels of ndarrays of
+        shape (P, macs, Q), int64 (-1: inactive)."""
+        self._stored()
         return list(self._joined()[2:])
 
     @property
     def ops(self):
-        """Word operations spent on each item learned, all levels together, ndarray of
+        """Word operations spent on each item stored, all levels together, ndarray of
         shape (P,), int64."""
+        self._stored()
         return self._joined()[0]
 
     def _joined(self):
         self._learned = _joined(self._learned)
         return self._learned[0]
 
-    def learn(self, xi, *, rng=None):
-        """Learn the items ``xi`` (ndarray (P, N), bool), one trial each, level by level;
-        returns self. Draws P sum_l M_l Q_l uniforms from ``rng``."""
+    # ---- verbs ------------------------------------------------------------------------
+
+    def store(self, xi, *, rng=None, add=False):
+        """Store the items ``xi`` (ndarray (P, N), bool), one trial each, level by level;
+        returns self. Draws P sum_l macs_l Q_l uniforms from ``rng``. With ``add`` the
+        items are learned after those stored before, else in their place (see
+        `Sparsey.store`)."""
+        rng = as_generator(rng)
         check_array("xi", xi, ndim=(2,), shape=(None, self.N), kinds="b")
-        rng, starts = as_generator(rng), np.ones(xi.shape[0], dtype=bool)
+        if not add:
+            self._clear()
+        starts = np.ones(xi.shape[0], dtype=bool)
         ops = np.zeros(xi.shape[0], dtype=np.int64)
         units, codes = xi, []
         for l, level in enumerate(self.levels):
@@ -792,17 +972,19 @@ class SparseyHierarchy:
             codes.append(winners)
             ops += level_ops.sum(axis=1)
             units = winners
-        packed = pack_sdr(_code_bits(units, self.levels[-1].K))
+        packed = pack_sdr(_code_bits(units, self.levels[-1].cells))
         self._learned.append((ops, packed, *codes))
+        self._P += xi.shape[0]
         return self
 
-    def recall(self, cue):
+    def recall(self, cue, *, rng=None):
         """Recognise ``cue`` (ndarray (N,) or (B, N), bool) level by level; a `CodeRecall`
         of the top level (its code, overlaps with the stored top-level codes, and G, the
-        mean familiarity of its active MACs)."""
+        mean familiarity of its active MACs). Deterministic: ``rng`` is unused,
+        validated only."""
+        self._stored()
+        as_generator(rng)
         check_array("cue", cue, ndim=(1, 2), shape=(None, self.N), kinds="b")
-        if not self.ops.shape[0]:
-            raise ValueError("nothing learned; call learn(xi) first")
         units = cue.reshape(-1, self.N)
         for l, level in enumerate(self.levels):
             winners, G, _ = level.recognise(self._inputs(l, units))
@@ -811,22 +993,22 @@ class SparseyHierarchy:
         G = np.where(
             active.any(axis=1), (G * active).sum(axis=1) / np.maximum(active.sum(axis=1), 1), 0.0
         )
-        bits = _code_bits(winners, self.levels[-1].K)
+        bits = _code_bits(winners, self.levels[-1].cells)
         result = _code_recall(self._joined()[1], bits, G, winners)
-        return result[0] if cue.ndim == 1 else result
+        return self._one_or_batch(result, cue.ndim == 1)
 
     def _inputs(self, l, units):
-        """Packed inputs (B, M_l, W) of level l from the input bits (l = 0) or from the
-        winners (B, M, Q) of the level below."""
+        """Packed inputs (B, macs_l, words) of level l from the input bits (l = 0) or
+        from the winners (B, macs, Q) of the level below."""
         field = self.fields[l]
         if l == 0:
             bits = units[:, field]
         else:
             below = self.levels[l - 1]
-            codes = _code_bits(units, below.K).reshape(units.shape[0], below.M, -1)
+            codes = _code_bits(units, below.cells).reshape(units.shape[0], below.macs, -1)
             bits = codes[:, field].reshape(units.shape[0], field.shape[0], -1)
-        B, M, n = bits.shape
-        return pack_sdr(bits.reshape(B * M, n)).reshape(B, M, -1)
+        B, macs, size = bits.shape
+        return pack_sdr(bits.reshape(B * macs, size)).reshape(B, macs, -1)
 
     @staticmethod
     def _per_level(name, value, L):

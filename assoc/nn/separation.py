@@ -53,7 +53,8 @@ import numbers
 
 import torch
 
-from .._validation import check_choice, check_real, fail
+from .._validation import check_choice, fail
+from ..models.modern import check_entmax_alpha
 from ._checks import check_broadcast, describe
 
 __all__ = ["conjugate", "entmax", "max_entropy", "separate", "sparsemax"]
@@ -110,8 +111,10 @@ def entmax(z, alpha=1.5, dim=-1):
         Scores; -inf marks an entry that gets weight 0.
     alpha : float or Tensor, default=1.5
         1 <= alpha <= 2: 1 is the softmax, 2 the sparsemax, 1.5 the choice of Peters et
-        al. A tensor (for instance one alpha per attention head) must broadcast
-        against z with size 1 along ``dim``, and must lie in (1, 2].
+        al. The domain, and the `ValueError` that refuses a float outside it, are those
+        of the NumPy ``assoc.models.modern.entmax`` (``ENTMAX_ALPHA``). A tensor (for
+        instance one alpha per attention head) must broadcast against z with size 1
+        along ``dim``, and must lie in (1, 2] (its values are not read to check).
     dim : int, default=-1
         Axis along which the weights sum to one.
 
@@ -321,10 +324,11 @@ def _check_scores(z, dim):
 
 
 def check_alpha(alpha, shape, dim):
-    """alpha as a float in [1, 2], or a tensor broadcasting against scores of ``shape``
-    with size 1 on ``dim`` (its values, on the device, are not read)."""
+    """alpha as a float in [1, 2] (the domain of the NumPy entmax, checked by the same
+    `assoc.models.modern.check_entmax_alpha`), or a tensor broadcasting against scores
+    of ``shape`` with size 1 on ``dim`` (its values, on the device, are not read)."""
     if isinstance(alpha, torch.Tensor):
         return check_broadcast("alpha", alpha, shape, dim)
     if not isinstance(alpha, numbers.Real):
         fail("alpha", "a float or a floating-point tensor", describe(alpha), error=TypeError)
-    return check_real("alpha", alpha, low=1.0, high=2.0)
+    return check_entmax_alpha(alpha)
