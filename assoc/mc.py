@@ -31,13 +31,19 @@ import contextlib
 import datetime
 import functools
 import hashlib
+import io
 import json
+import math
 import multiprocessing
+import multiprocessing.connection
 import numbers
 import os
 import pickle
+import signal
+import socket
+import threading
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sized
 from pathlib import Path
 
 import numba
@@ -47,13 +53,21 @@ import xarray as xr
 from tqdm.auto import tqdm
 
 from . import __version__
-from ._validation import check_int, fail
+from ._validation import check_int, check_size, fail
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
 
 __all__ = ["process_pool", "run"]
 
 # Attribute names the driver writes itself; params and attrs may not use them.
 _PROVENANCE = ("fn", "seed", "assoc_version", "date")
-_MANIFEST = "manifest.json"
+_MANIFEST, _LOCK = "manifest.json", "lock"
+_FORMAT = 2  # of the store: every point carries its store's fingerprint and a checksum
+_MAX_WORKERS = 2**15
 
 
 def run(
@@ -106,9 +120,13 @@ def run(
     store : str or path-like, optional
         Directory that keeps finished grid points, created if missing. A rerun with the
         same ``fn`` (by qualified name), ``grid``, ``samples``, seed, ``params`` and
-        ``dims`` computes only the points missing from it; one run per store at a time.
-    progress : bool, default=True
-        Show a progress bar over grid points (resumed points count as done).
+        ``dims`` computes only the points missing from it; one run per store at a time
+        (a second is refused while the first holds it).
+    progress : bool or str, default=True
+        Show a progress bar: samples and grid points done (a point's samples count when
+        the point finishes; resumed points count as done) and the time left. A string
+        labels the bar (the command line passes the experiment's name); True labels it
+        with ``fn``'s qualified name.
     attrs : dict of str to number or str, optional
         More attributes for the result, e.g. ``{"model": "Hopfield"}``.
 
@@ -132,11 +150,18 @@ def run(
 
     Notes
     -----
-    The store holds ``manifest.json`` (the arguments and their SHA-256 fingerprint) and
-    one ``point_<k>.npz`` per finished grid point, each written to a temporary name and
-    then renamed, so an interrupted run (an error in ``fn``, Ctrl-C, a killed job) leaves
-    only whole points behind. ``fn`` is identified by its qualified name alone: after
-    changing its code, or the arguments a ``functools.partial`` binds, use a new store.
+    The store holds ``manifest.json`` (the arguments and their SHA-256 fingerprint), one
+    ``point_<k>.npz`` per finished grid point and a ``lock`` file. Every point carries
+    the store's fingerprint, its index k and the SHA-256 of its arrays, and is written
+    to a temporary name and then renamed, so an interrupted run (an error in ``fn``,
+    Ctrl-C, a killed job) leaves only whole points behind, and the temporaries it left
+    are deleted by the next run. A point copied from another store, renamed or damaged,
+    and a damaged manifest, are refused with a `ValueError` naming the file (delete a
+    point to compute it again). The lock is the operating system's (``flock``; the
+    store must be on a file system that honours it, as local ones do): it goes with the
+    process that holds it, however that ends. ``fn`` is identified by its qualified name
+    alone: after changing its code, or the arguments a ``functools.partial`` binds, use
+    a new store.
 
     Worker processes import ``fn`` by name, so define it in a module (or, in a script,
     at top level and call :func:`run` under ``if __name__ == "__main__":``). A dask
@@ -162,12 +187,16 @@ def run(
         fail("fn", "a callable", repr(fn), error=TypeError)
     coords = _check_grid(grid)
     samples = check_int("samples", samples, low=1)
+    check_size("samples", (math.prod(v.size for v in coords.values()), samples))
     params = _check_scalars("params", params, taken=(*coords, "rng", *_PROVENANCE))
     attrs = _check_scalars("attrs", attrs, taken=(*params, *_PROVENANCE))
     dims = _check_dims(dims)
     if seed is not None:
-        seed = check_int("seed", seed, low=0)
+        seed = check_int("seed", seed, low=0, int64=False)
     executor = _check_executor(executor, fn)
+    if not isinstance(progress, (bool, np.bool_, str)):
+        fail("progress", "True, False or a label (a str)", repr(progress), error=TypeError)
+    store = None if store is None else _check_store(store)
     name = _qualname(fn)
     arguments = {
         "fn": name,
@@ -178,36 +207,29 @@ def run(
     }
 
     outputs = _Outputs(coords, dims)
-    if store is None:
-        entropy = np.random.SeedSequence(seed).entropy
-    else:
-        store = _check_store(store)
-        entropy = _open_store(store, arguments, seed)
-        for k in range(outputs.n):
-            path = _point_path(store, k)
-            if path.exists():
-                outputs.add(k, _load_point(path))
 
     def task(k):
-        return fn, outputs.point(k), params, entropy, k, samples
+        return fn, outputs.point(k), params, kept.entropy, k, samples
 
-    todo = [k for k in range(outputs.n) if k not in outputs.blocks]
     with (
+        _Store(store, arguments, seed, outputs) as kept,  # resumes: outputs get its points
         tqdm(
-            total=outputs.n,
-            initial=outputs.n - len(todo),
-            desc=name,
-            unit="point",
+            total=outputs.n * samples,
+            initial=len(outputs.blocks) * samples,
+            desc=progress if isinstance(progress, str) else name,
+            unit="sample",
+            postfix=f"{len(outputs.blocks)}/{outputs.n} points",
             disable=not progress,
         ) as bar,
-        contextlib.closing(_compute(executor, task, todo)) as results,
+        contextlib.closing(_compute(executor, task, outputs.missing())) as results,
     ):
         for k, out in results:
             outputs.add(k, out)
-            if store is not None:
-                _save_point(_point_path(store, k), out)
-            bar.update()
+            kept.save(k, out)
+            bar.set_postfix_str(f"{len(outputs.blocks)}/{outputs.n} points", refresh=False)
+            bar.update(samples)
 
+    entropy = kept.entropy
     provenance = {
         "fn": name,
         "seed": entropy if entropy < 2**63 else str(entropy),
@@ -240,10 +262,35 @@ def _run_point(fn, point, params, entropy, k, samples, in_worker=False):
 
 def process_pool(workers):
     """The local pool of ``workers`` processes that ``run(..., executor=workers)`` uses;
-    pass it as ``executor`` to share one pool between several runs. Processes are
-    spawned, not forked: a forked child inherits the parent's Numba thread pool state."""
+    pass it as ``executor`` to share one pool between several runs.
+
+    Processes are spawned, not forked: a forked child inherits the parent's Numba thread
+    pool state. A worker ignores Ctrl-C (the run stops the pool it owns, after the
+    points running) and exits as soon as the process that made the pool dies, however
+    it dies (a SIGKILL included), so that no worker outlives it.
+    """
+    workers = check_int("workers", workers, low=1, high=_MAX_WORKERS)
     context = multiprocessing.get_context("spawn")
-    return concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+    return concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker
+    )
+
+
+def _start_worker():
+    """In a worker of `process_pool`: ignore SIGINT, and exit when the parent dies.
+
+    The parent holds the write end of a pipe whose read end every spawned child keeps
+    (``multiprocessing.parent_process().sentinel``); the operating system closes it
+    when the parent dies, and the read end then becomes readable (end of file).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sentinel = multiprocessing.parent_process().sentinel
+    threading.Thread(target=_exit_with_parent, args=(sentinel,), daemon=True).start()
+
+
+def _exit_with_parent(sentinel):
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def _compute(executor, task, todo):
@@ -290,6 +337,10 @@ class _Outputs:
         self.blocks = {}  # grid index k -> {name: array of shape (samples, ...)}
         self.first = None  # (k, schema) of the first point added
         self.extra = None  # {name: names of its axes after "sample"}
+
+    def missing(self):
+        """The grid indices of the points not added yet."""
+        return [k for k in range(self.n) if k not in self.blocks]
 
     def point(self, k):
         """The grid values of point ``k``, as keyword arguments of ``fn``."""
@@ -406,6 +457,8 @@ def _check_grid(grid):
     for axis, values in grid.items():
         if not isinstance(axis, str) or axis in ("sample", "rng"):
             fail("the grid axis names", "strings other than 'sample' and 'rng'", repr(axis))
+        if isinstance(values, Sized):
+            check_size(f"grid[{axis!r}]", (len(values),))
         coord = np.asarray(values)
         if (
             coord.ndim != 1
@@ -418,6 +471,10 @@ def _check_grid(grid):
                 "a non-empty 1-D sequence of numbers, bools or strings (not mixed)",
                 f"shape {coord.shape}, dtype {coord.dtype}, values {np.ravel(coord)[:4].tolist()}",
             )
+        if coord.dtype.kind == "f" and not np.isfinite(coord).all():
+            fail(f"grid[{axis!r}]", "finite numbers", f"{coord[~np.isfinite(coord)][:3]}")
+        if np.unique(coord).size != coord.size:
+            fail(f"grid[{axis!r}]", "distinct values", f"{coord.tolist()[:8]}")
         coords[axis] = coord
     return coords
 
@@ -441,6 +498,8 @@ def _check_scalars(name, mapping, *, taken):
                 f"{value!r}",
                 error=TypeError,
             )
+        if isinstance(value, numbers.Real) and not math.isfinite(value):
+            fail(f"{name}[{key!r}]", "a finite number or a string", value)
         checked[key] = value
     return checked
 
@@ -462,7 +521,7 @@ def _check_executor(executor, fn):
     if executor is None:
         return None
     if isinstance(executor, numbers.Integral):
-        executor = check_int("executor", executor, low=1)
+        executor = check_int("executor", executor, low=1, high=_MAX_WORKERS)
     elif not hasattr(executor, "submit"):
         fail(
             "executor",
@@ -492,7 +551,7 @@ def _qualname(fn):
     return f"{named.__module__}.{named.__qualname__}"
 
 
-# The store: manifest.json and one point_<k>.npz per finished grid point.
+# The store: manifest.json, one point_<k>.npz per finished grid point, and a lock.
 
 
 def _check_store(store):
@@ -504,61 +563,200 @@ def _check_store(store):
     return store
 
 
-def _open_store(store, arguments, seed):
-    """Create ``store``, or check that it holds a run of ``arguments``; return the entropy.
+class _Store:
+    """The directory ``path`` of a run's finished grid points (None: nothing is kept),
+    held by this run alone from its opening to `close` (a lock on ``path/lock``).
 
-    With ``seed`` None the store's own entropy is used, so that the run resumes.
+    Opening it locks it, deletes what interrupted writes left (``*.tmp``), creates the
+    manifest or checks it against ``arguments`` (with ``seed`` None the store's own
+    entropy is used, so that the run resumes), and adds every finished point to
+    ``outputs``, each checked against the manifest's fingerprint, its grid index and its
+    checksum. A point that fails is refused, naming its file and how to recover.
     """
-    manifest = store / _MANIFEST
-    if not manifest.exists():
-        if store.exists() and any(store.iterdir()):
+
+    def __init__(self, path, arguments, seed, outputs):
+        self.path, self._lock = path, None
+        if path is None:
+            self.entropy = np.random.SeedSequence(seed).entropy
+            return
+        path.mkdir(parents=True, exist_ok=True)
+        self._lock = _lock(path)
+        try:
+            for leftover in path.glob("*.tmp"):
+                leftover.unlink()
+            self.entropy, self.fingerprint = self._manifest(arguments, seed)
+            for k in range(outputs.n):
+                if self._point(k).exists():
+                    self._resume(outputs, k)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        self.close()
+
+    def close(self):
+        """Let another run use the store."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def _manifest(self, arguments, seed):
+        """(entropy, fingerprint) of the run this store holds; a new store records
+        ``arguments``, an old one must hold the same."""
+        manifest = self.path / _MANIFEST
+        if not manifest.exists():
+            others = sorted(p.name for p in self.path.iterdir() if p.name != _LOCK)
+            if others:
+                fail(
+                    "store",
+                    f"a new or empty directory, or one with an {_MANIFEST} from mc.run",
+                    f"{self.path} (not empty, no {_MANIFEST}: {', '.join(others[:3])})",
+                )
+            arguments = {**arguments, "seed": np.random.SeedSequence(seed).entropy}
+            fingerprint = _fingerprint(arguments)
+            record = {"format": _FORMAT, "fingerprint": fingerprint, "arguments": arguments}
+            _write_atomic(manifest, lambda f: f.write(json.dumps(record).encode()))
+            return arguments["seed"], fingerprint
+        recorded = self._read_manifest(manifest)
+        arguments = {**arguments, "seed": recorded["arguments"]["seed"] if seed is None else seed}
+        if _fingerprint(arguments) != recorded["fingerprint"]:
+            differ = [
+                key
+                for key, value in arguments.items()
+                if _fingerprint(value) != _fingerprint(recorded["arguments"].get(key))
+            ]
             fail(
                 "store",
-                f"a new or empty directory, or one with an {_MANIFEST} from mc.run",
-                f"{store} (not empty, no {_MANIFEST})",
+                "a new directory, or one written by a run with the same arguments",
+                f"{self.path}, written with another {', '.join(differ)}",
             )
-        arguments = {**arguments, "seed": np.random.SeedSequence(seed).entropy}
-        store.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"fingerprint": _fingerprint(arguments), "arguments": arguments})
-        _write_atomic(manifest, lambda f: f.write(text.encode()))
-        return arguments["seed"]
-    recorded = json.loads(manifest.read_text())
-    arguments = {**arguments, "seed": recorded["arguments"]["seed"] if seed is None else seed}
-    if _fingerprint(arguments) != recorded["fingerprint"]:
-        differ = [
-            key
-            for key, value in arguments.items()
-            if _fingerprint(value) != _fingerprint(recorded["arguments"].get(key))
-        ]
+        return arguments["seed"], recorded["fingerprint"]
+
+    def _read_manifest(self, manifest):
+        """The manifest's record, whole (its fingerprint that of its arguments)."""
+        try:
+            record = json.loads(manifest.read_bytes())
+            arguments, fingerprint = record["arguments"], record["fingerprint"]
+            whole = isinstance(arguments["seed"], int) and _fingerprint(arguments) == fingerprint
+            why = "its fingerprint does not match its arguments"
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            whole, why = False, f"{type(error).__name__}: {error}"
+        if not whole:
+            fail(
+                "store",
+                f"a directory of mc.run, with a whole {_MANIFEST}",
+                f"{manifest}, damaged ({why}); delete the directory to start again",
+            )
+        if record.get("format") != _FORMAT:
+            fail(
+                "store",
+                f"a store of this assoc (format {_FORMAT}: points carry their store's "
+                "fingerprint and a checksum)",
+                f"{self.path}, of format {record.get('format', 1)}; use a new directory",
+            )
+        return record
+
+    def _point(self, k):
+        return self.path / f"point_{k:06d}.npz"
+
+    def _resume(self, outputs, k):
+        """Add stored point k to ``outputs``."""
+        out = self._load(k)
+        try:
+            outputs.add(k, out)
+        except ValueError as error:
+            self._refuse(k, f"its outputs differ from the other points' ({error})")
+
+    def _load(self, k):
+        """The outputs stored for point k, checked: the store's fingerprint, k and the
+        checksum of the arrays, kept in the zip comment of the file."""
+        try:
+            with zipfile.ZipFile(self._point(k)) as npz:
+                meta = json.loads(npz.comment)
+                out = {
+                    member.removesuffix(".npy"): np.lib.format.read_array(
+                        io.BytesIO(npz.read(member)),
+                        allow_pickle=False,  # CRC checked
+                    )
+                    for member in npz.namelist()
+                }
+        except (OSError, EOFError, ValueError, zipfile.BadZipFile) as error:
+            self._refuse(k, f"it cannot be read ({type(error).__name__}: {error})")
+        if not isinstance(meta, dict) or meta.get("fingerprint") != self.fingerprint:
+            self._refuse(k, "it was written by another run (its fingerprint differs)")
+        if meta.get("point") != k:
+            self._refuse(k, f"it holds grid point {meta.get('point')!r}, not {k}")
+        if meta.get("sha256") != _checksum(out):
+            self._refuse(k, "its data do not match its checksum (damaged)")
+        return out
+
+    def _refuse(self, k, why):
         fail(
             "store",
-            "a new directory, or one written by a run with the same arguments",
-            f"{store}, written with another {', '.join(differ)}",
+            "a directory of whole points of this run",
+            f"{self._point(k)}: {why}; delete that file to compute its point again",
         )
-    return arguments["seed"]
+
+    def save(self, k, out):
+        """Keep the outputs of point k, bound to this store (`_load`)."""
+        if self.path is None:
+            return
+        meta = {"fingerprint": self.fingerprint, "point": k, "sha256": _checksum(out)}
+
+        def write(f):
+            with zipfile.ZipFile(f, "w") as npz:
+                npz.comment = json.dumps(meta).encode()
+                for name, value in out.items():
+                    with npz.open(f"{name}.npy", "w") as member:
+                        np.lib.format.write_array(member, value, allow_pickle=False)
+
+        _write_atomic(self._point(k), write)
+
+
+def _lock(path):
+    """Hold ``path/lock`` for this run: an exclusive lock that the operating system
+    releases when the file is closed or the process ends, however it ends. A store
+    another run holds is refused, naming that run (the lock file says which)."""
+    f = open(path / _LOCK, "a+")  # held until _Store.close
+    try:
+        if fcntl is not None:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        f.seek(0)
+        holder = f.read().strip() or "another run"
+        f.close()
+        fail(
+            "store",
+            "a directory no other run is using (one run per store at a time)",
+            f"{path}, in use by {holder}; wait for it to end, or use another directory",
+        )
+    f.seek(0)
+    f.truncate()
+    since = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    f.write(f"process {os.getpid()} on {socket.gethostname()} since {since}\n")
+    f.flush()
+    return f
 
 
 def _fingerprint(value):
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
 
 
-def _point_path(store, k):
-    return store / f"point_{k:06d}.npz"
-
-
-def _save_point(path, out):
-    def write(f):
-        with zipfile.ZipFile(f, "w") as npz:
-            for name, value in out.items():
-                with npz.open(f"{name}.npy", "w") as member:
-                    np.lib.format.write_array(member, value, allow_pickle=False)
-
-    _write_atomic(path, write)
-
-
-def _load_point(path):
-    with np.load(path) as npz:
-        return {name: npz[name] for name in npz.files}
+def _checksum(out):
+    """SHA-256 of outputs ``{name: array}``: names, dtypes, shapes and bytes."""
+    digest = hashlib.sha256()
+    for name in sorted(out):
+        value = np.ascontiguousarray(out[name])
+        digest.update(json.dumps([name, value.dtype.str, value.shape]).encode())
+        digest.update(value.tobytes())
+    return digest.hexdigest()
 
 
 def _write_atomic(path, write):

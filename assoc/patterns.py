@@ -32,7 +32,15 @@ import numba
 import numpy as np
 
 from ._kernels import sdr as _sdr
-from ._validation import as_generator, check_array, check_int, check_real, check_spins, fail
+from ._validation import (
+    as_generator,
+    check_array,
+    check_int,
+    check_real,
+    check_size,
+    check_spins,
+    fail,
+)
 
 __all__ = [
     "active_bits",
@@ -62,7 +70,18 @@ __all__ = [
 
 
 def _sizes(P, N):
-    return check_int("P", P, low=1), check_int("N", N, low=1)
+    """P and N, checked, with the (P, N) float64 draws of a pattern family in memory."""
+    P, N = check_int("P", P, low=1), check_int("N", N, low=1)
+    check_size("P, N", (P, N))
+    return P, N
+
+
+def _finite(name, value, x):
+    """x, whose entries must be finite: a ``name`` of ``value`` that overflows its dtype
+    is refused."""
+    if not np.isfinite(x).all():
+        fail(name, f"small enough that every entry is finite in {x.dtype}", value)
+    return x
 
 
 def random_spins(P, N, *, rng=None):
@@ -122,7 +141,9 @@ def gaussian(P, N, *, sigma=1.0, rng=None):
     """Continuous patterns with i.i.d. entries N(0, sigma^2), float32."""
     P, N = _sizes(P, N)
     sigma = check_real("sigma", sigma, low=0.0, closed=(False, True))
-    return (sigma * as_generator(rng).standard_normal((P, N))).astype(np.float32)
+    with np.errstate(over="ignore"):
+        xi = (sigma * as_generator(rng).standard_normal((P, N))).astype(np.float32)
+    return _finite("sigma", sigma, xi)
 
 
 def spherical(P, N, *, radius=1.0, rng=None):
@@ -134,7 +155,9 @@ def spherical(P, N, *, radius=1.0, rng=None):
     P, N = _sizes(P, N)
     radius = check_real("radius", radius, low=0.0, closed=(False, True))
     x = as_generator(rng).standard_normal((P, N))
-    return (radius * x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    with np.errstate(over="ignore"):
+        xi = (radius * x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    return _finite("radius", radius, xi)
 
 
 def noisy_examples(xi, M, r, *, rng=None):
@@ -145,7 +168,7 @@ def noisy_examples(xi, M, r, *, rng=None):
 
     Parameters
     ----------
-    xi : ndarray of shape (K, N), int8 in {-1, 0, +1}
+    xi : ndarray of shape (P, N), int8 in {-1, 0, +1}
         Archetypes.
     M : int
         Examples per archetype.
@@ -154,13 +177,14 @@ def noisy_examples(xi, M, r, *, rng=None):
 
     Returns
     -------
-    ndarray of shape (K, M, N), int8
+    ndarray of shape (P, M, N), int8
     """
     check_spins("xi", xi, ndim=(2,), zeros=True)
     M = check_int("M", M, low=1)
     r = check_real("r", r, low=0.0, high=1.0)
-    K, N = xi.shape
-    keep = as_generator(rng).random((K, M, N)) < 0.5 * (1.0 + r)
+    P, N = xi.shape
+    check_size("M", (P, M, N))
+    keep = as_generator(rng).random((P, M, N)) < 0.5 * (1.0 + r)
     return np.where(keep, xi[:, None, :], -xi[:, None, :]).astype(np.int8)
 
 
@@ -211,7 +235,8 @@ def add_noise(x, sigma, *, rng=None):
     check_array("x", x, ndim=(1, 2), kinds="f")
     sigma = check_real("sigma", sigma, low=0.0)
     noise = as_generator(rng).standard_normal(x.shape)
-    return (x + sigma * noise).astype(x.dtype)
+    with np.errstate(over="ignore"):
+        return _finite("sigma", sigma, (x + sigma * noise).astype(x.dtype))
 
 
 def overlap(xi, s):
@@ -237,15 +262,27 @@ def overlap(xi, s):
             f"dtype {s.dtype}",
             error=TypeError,
         )
-    x = xi.astype(np.float64)
-    m = s.astype(np.float64) @ x.T
+    m = s.astype(_product_type(xi, s)) @ xi.astype(_product_type(xi, s)).T
+    m = m.astype(np.float64)
     return m if xi.dtype == bool else m / xi.shape[1]
+
+
+def _product_type(a, b):
+    """float32 where every partial sum of a row-by-row product of the integer (or bool)
+    arrays a and b is an integer below 2^24 (exact, and single-precision BLAS), else
+    float64."""
+    if a.dtype.kind not in "biu" or b.dtype.kind not in "biu":
+        return np.float64
+    top = [max(abs(int(x.min(initial=0))), abs(int(x.max(initial=0)))) for x in (a, b)]
+    return np.float32 if a.shape[-1] * top[0] * top[1] < 2**24 else np.float64
 
 
 def hamming(a, b):
     """Number of entries in which ``a`` and ``b`` differ (along the last axis)."""
     check_array("a", a, ndim=(1, 2))
     check_array("b", b, ndim=(1, 2), shape=(None, a.shape[-1]))
+    if a.ndim == b.ndim == 2 and a.shape[0] != b.shape[0] and 1 not in (a.shape[0], b.shape[0]):
+        fail("b", f"one state, or a batch of B = {a.shape[0]} as a", f"shape {b.shape}")
     return np.count_nonzero(a != b, axis=-1)
 
 
@@ -302,8 +339,10 @@ def sdr_indices(P, N, w, *, rng=None):
     ndarray of shape (P, w), int64
         The active cells of each SDR, ascending.
     """
-    P, N = _sizes(P, N)
+    P, N = check_int("P", P, low=1), check_int("N", N, low=1)
     w = check_int("w", w, low=0, high=N)
+    check_size("P, w", (P, w))
+    check_size("N", (_words(N),))  # the kernel's bitmap of the cells
     out = np.empty((P, w), dtype=np.int64)
     _sdr.sample(as_generator(rng).random((P, w)), N, out)
     return out
@@ -327,6 +366,8 @@ def pack_sdr(x, N=None, *, w=None):
         words = ceil(N / 64) per SDR; cell i is bit i % 64 of word i // 64.
     """
     check_array("x", x, ndim=(1, 2), kinds="biu")
+    if w is not None:
+        w = check_int("w", w, low=0)
     if x.dtype == bool:
         if N is not None and check_int("N", N, low=1) != x.shape[-1]:
             fail("N", f"the length {x.shape[-1]} of the bool SDRs x (or None)", N)
@@ -342,9 +383,10 @@ def pack_sdr(x, N=None, *, w=None):
     N = check_int("N", N, low=1)
     x = _check_indices("x", x, N=N, w=w)
     rows = _rows(x)
+    check_size("N", (rows.shape[0], _words(N)))
     words = np.zeros((rows.shape[0], _words(N)), dtype=np.uint64)
     _sdr.pack(rows, words)
-    return words.reshape(*x.shape[:-1], -1)
+    return words.reshape(*x.shape[:-1], words.shape[-1])
 
 
 def unpack_sdr(words, N, *, w=None):
@@ -370,6 +412,7 @@ def unpack_sdr(words, N, *, w=None):
     rows = _rows(words)
     counts = _counts(words)
     if w is not None:
+        w = check_int("w", w, low=0)
         _check_counts("words", counts, w)
     if rows.shape[0] and np.any(counts != counts[0]):
         fail(
@@ -469,6 +512,7 @@ def sdr_index_overlap(xi, s, N):
     s = _check_indices("s", s, N=N)
     queries = _rows(s)
     B, (P, w) = queries.shape[0], xi.shape
+    check_size("N", (B, N), 1)
     table = np.zeros((B, N), dtype=bool)
     table[np.arange(B)[:, None], queries] = True
     out = np.empty((B, P), dtype=np.int32)
@@ -614,6 +658,8 @@ def _check_indices(name, x, *, N=None, w=None, ndim=(1, 2)):
 
     Repeats are found with one bitmap of the cells, O(P w) time."""
     check_array(name, x, ndim=ndim, kinds="iu")
+    if N is not None:
+        check_size("N", (_words(N),))  # the bitmap of the cells that finds repeats
     if w is not None and x.shape[-1] != w:
         fail(name, f"SDRs of w = {w} active cells: an array of shape (..., {w})", x.shape)
     rows = _rows(x)

@@ -199,7 +199,7 @@ def test_a_segment_storing_two_patterns():
     hits = np.count_nonzero(net.recall(patterns.sdr_indices(2000, N, w, rng=rng)).spikes)
     assert within_binomial_error(hits, 4_000_000, p, inflation=1.05)
     # the papers' formula, at the expected union size rounded (47), is near it
-    papers = theory.union_segment_false_positive(N, w, synapses, theta, 2)
+    papers = theory.union_segment_false_positive(N, w, synapses, theta, 2, size="rounded")
     assert papers == pytest.approx(p, rel=0.1)
 
 
@@ -218,7 +218,7 @@ def test_an_input_that_is_the_union_of_two_patterns():
     x = patterns.pack_sdr(patterns.sdr_indices(4000, N, w, rng=rng), N)
     hits = np.count_nonzero(net.recall(patterns.sdr_union(x.reshape(2000, 2, -1))).spikes)
     assert within_binomial_error(hits, 1_000_000, p, inflation=1.1)
-    papers = theory.union_input_false_positive(N, w, synapses, theta, 2)
+    papers = theory.union_input_false_positive(N, w, synapses, theta, 2, size="mean")
     assert papers == pytest.approx(p, rel=0.1)
 
 

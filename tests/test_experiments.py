@@ -3,10 +3,8 @@
 import matplotlib
 import numpy as np
 import pytest
-import xarray as xr
 
 import experiments
-from experiments import __main__ as cli
 from experiments import hopfield_capacity, hopfield_phase_diagram
 from theory import hopfield as ags
 
@@ -88,27 +86,6 @@ def test_overlap_at_alpha_010_matches_ags():
     theory = float(ags.m_of_alpha(np.array([0.10]))[0])
     assert abs(float(m.mean()) - theory) < 4 * sem + 0.001
     assert 1 - float(m.mean()) > 5 * sem
-
-
-def test_cli_list_and_run(tmp_path, capsys):
-    assert cli.main(["list"]) == 0
-    out = capsys.readouterr().out
-    assert all(name in out for name in experiments.NAMES)
-    assert cli.main(["run", "hopfield_phase_diagram", "--quick", "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "hopfield_phase_diagram.nc").exists()
-    assert (tmp_path / "hopfield_phase_diagram.png").stat().st_size > 10_000
-
-
-def test_cli_runs_on_a_dask_scheduler_with_the_same_numbers(tmp_path):
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        args = ["run", "hopfield_phase_diagram", "--quick", "--out", str(tmp_path)]
-        assert cli.main([*args, "--scheduler", cluster.scheduler_address]) == 0
-    remote = xr.load_dataset(tmp_path / "hopfield_phase_diagram.nc")
-    local = hopfield_phase_diagram.run(quick=True, progress=False)
-    xr.testing.assert_equal(remote["m"], local["m"])
 
 
 def test_unknown_experiment_is_rejected():

@@ -312,11 +312,35 @@ def test_bad_outputs_are_refused(out, error, match):
         ({"executor": 0}, ValueError, "executor must be in"),
         ({"executor": "processes"}, TypeError, "executor must be None, a number"),
         ({"store": 3}, TypeError, "store must be a directory path"),
+        # issue 16: values that got through, or failed deep inside
+        ({"progress": None}, TypeError, "progress must be True, False or a label"),
+        ({"progress": 1}, TypeError, "progress must be True, False or a label"),
+        ({"grid": {"a": [0.0, 0.0]}}, ValueError, r"grid\['a'\] must be distinct values"),
+        ({"grid": {"a": [np.nan]}}, ValueError, r"grid\['a'\] must be finite numbers"),
+        ({"grid": {"a": range(10**12)}}, ValueError, r"grid\['a'\] must be small enough"),
+        ({"samples": 10**12}, ValueError, "samples must be small enough that its arrays fit"),
+        ({"executor": 10**12}, ValueError, "executor must be in"),
+        ({"params": {"n": float("inf")}}, ValueError, r"params\['n'\] must be a finite number"),
     ],
 )
 def test_bad_arguments_are_refused(kwargs, error, match):
     with pytest.raises(error, match=match):
         run(**kwargs)
+
+
+def test_a_seed_beyond_int64_is_taken():
+    # integers beyond int64 are refused everywhere but here: any non-negative integer
+    # is the entropy of a SeedSequence
+    assert run(seed=2**200).attrs["seed"] == str(2**200)
+
+
+@pytest.mark.parametrize(
+    ("workers", "error", "match"),
+    [(0, ValueError, "workers must be in"), (2.0, TypeError, "workers must be an integer")],
+)
+def test_process_pool_refuses_bad_workers(workers, error, match):
+    with pytest.raises(error, match=match):
+        mc.process_pool(workers)
 
 
 def test_shared_dim_of_two_sizes_is_refused():

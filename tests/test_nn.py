@@ -5,8 +5,10 @@ energy, ``theory.modern.energy`` (Ramsauer et al. 2021, Eq. 2, written apart fro
 for the energy, and torch's own attention for the fast path.
 """
 
+import math
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -282,10 +284,12 @@ def test_until_convergence_reaches_a_fixed_point():
 
 def test_trajectory_lengths():
     # a finite trajectory has update_steps_max + 2 states even when every head stops
-    # early; until convergence, the steps taken (plus 2), which end at a check of the
-    # host, after 4, 8, 16, ... steps
+    # early; until convergence, the steps taken (plus 2): on the CPU the host looks at
+    # every step, so the iteration ends at the first step after which no batch element
+    # moved by more than eps
     Y, R = spheres(2, 20, 8, radius=2.0, seed=11)
-    data = (torch.from_numpy(Y), torch.from_numpy(R), torch.from_numpy(Y))
+    Yt, Rt = torch.from_numpy(Y), torch.from_numpy(R)
+    data = (Yt, Rt, Yt)
     E = bare(update_steps_max=10, update_steps_eps=0.1, dtype=torch.float64).energy(
         data, trajectory=True
     )
@@ -294,7 +298,184 @@ def test_trajectory_lengths():
     E = bare(update_steps_max=None, update_steps_eps=0.1, dtype=torch.float64).energy(
         data, trajectory=True
     )
-    assert E.shape[0] - 2 in (4, 8, 16, 32) and (E[1:] <= E[:-1] + 1e-12).all()
+    assert (E[1:] <= E[:-1] + 1e-12).all()
+    xi, stops = Rt, [None, None]
+    for t in range(1, 100):
+        new = hopfield_update(xi, Yt)
+        for b in range(2):
+            if stops[b] is None and (new[b] - xi[b]).norm() <= 0.1:
+                stops[b] = t
+        xi = new
+    assert None not in stops and E.shape[0] - 2 == max(stops) > 4
+
+
+def test_per_head_update_limits_are_those_of_separate_layers():
+    # one update_steps_max (and update_steps_eps) per head, as hflayers takes them: each
+    # head iterates as a layer with its own limit would (a negative one: to convergence)
+    torch.manual_seed(20)
+    common = dict(input_size=8, num_heads=2, disable_out_projection=True, dtype=torch.float64)
+    x = torch.randn(3, 5, 8, dtype=torch.float64)
+
+    def heads(**kwargs):
+        layer = Hopfield(**common, **kwargs)
+        layer.load_state_dict(reference.state_dict())
+        return layer(x).unflatten(-1, (2, 4))
+
+    reference = Hopfield(**common)
+    mixed = heads(update_steps_max=torch.tensor([1, 3]), update_steps_eps=0.0)
+    torch.testing.assert_close(
+        mixed[..., 0, :], heads(update_steps_max=1, update_steps_eps=0.0)[..., 0, :]
+    )
+    torch.testing.assert_close(
+        mixed[..., 1, :], heads(update_steps_max=3, update_steps_eps=0.0)[..., 1, :]
+    )
+    assert not torch.allclose(
+        mixed[..., 0, :], heads(update_steps_max=3, update_steps_eps=0.0)[..., 0, :]
+    )
+    # thresholds per head: a huge one stops its head after the first update
+    mixed = heads(update_steps_max=4, update_steps_eps=[1e9, 0.0])
+    torch.testing.assert_close(mixed[..., 0, :], heads(update_steps_max=1)[..., 0, :])
+    torch.testing.assert_close(
+        mixed[..., 1, :], heads(update_steps_max=4, update_steps_eps=0.0)[..., 1, :]
+    )
+    # a negative limit runs its head until convergence
+    mixed = heads(update_steps_max=[-1, 2], update_steps_eps=1e-9)
+    converged = heads(update_steps_max=None, update_steps_eps=1e-9)
+    torch.testing.assert_close(mixed[..., 0, :], converged[..., 0, :])
+    torch.testing.assert_close(
+        mixed[..., 1, :], heads(update_steps_max=2, update_steps_eps=1e-9)[..., 1, :]
+    )
+
+
+def test_until_convergence_stops_at_the_cap_with_a_warning():
+    torch.manual_seed(21)
+    common = dict(input_size=8, num_heads=2, update_steps_eps=1e-12, dtype=torch.float64)
+    capped = Hopfield(**common, update_steps_max=None, update_steps_cap=5)
+    finite = Hopfield(**common, update_steps_max=5)
+    finite.load_state_dict(capped.state_dict())
+    x = torch.randn(3, 5, 8, dtype=torch.float64)
+    with pytest.warns(RuntimeWarning, match="did not converge within 5 steps"):
+        out = capped(x)
+    torch.testing.assert_close(out, finite(x))
+    with pytest.warns(RuntimeWarning):
+        assert capped.energy(x, trajectory=True).shape[0] == 5 + 2
+    # a layer that converges says nothing
+    quiet = Hopfield(input_size=8, num_heads=2, update_steps_max=None, update_steps_eps=1e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        quiet(x.float())
+
+
+def test_the_float32_iteration_of_issue_15_returns():
+    # one head keeps moving by ~1e-6 at float32 resolution: without a cap it never stops
+    torch.manual_seed(1)
+    layer = Hopfield(16, num_heads=4, update_steps_max=None, update_steps_eps=1e-6)
+    x = torch.randn(8, 10, 16)
+    with pytest.warns(RuntimeWarning, match="within 1000 steps"):
+        out = layer(x)
+    assert torch.isfinite(out).all()
+
+
+def test_hflayers_stopping_rule():
+    # the rule of hflayers, written out: per head, the association matrices A_t; a head
+    # stops, for the whole batch, once max_b ||A_t - A_(t-1)|| <= eps; output A_last V
+    torch.manual_seed(22)
+    eps, steps = 0.1, 8
+    layer = Hopfield(
+        input_size=8,
+        num_heads=2,
+        update_steps_max=steps,
+        update_steps_eps=eps,
+        stopping="hflayers",
+        dtype=torch.float64,
+    )
+    x = torch.randn(4, 5, 8, dtype=torch.float64)
+    xi, X, V = layer.projected_patterns(x)
+    beta = layer.scaling
+
+    def weights(state):
+        return torch.softmax(beta * state @ X.transpose(-1, -2), -1)
+
+    A = weights(xi)
+    active = torch.ones(2, dtype=torch.bool)
+    stopped = [None, None]
+    for t in range(1, steps + 1):
+        xi = torch.where(active[:, None, None], A @ X, xi)
+        new = weights(xi)
+        change = (new - A).flatten(-2).norm(dim=-1).amax(0)  # (heads,)
+        A = new
+        for h in range(2):
+            if active[h] and change[h] <= eps:
+                stopped[h] = t
+        active = active & (change > eps)
+        if not active.any():
+            break
+    assert stopped == [6, 3], "the heads stop early, at steps of their own"
+    torch.testing.assert_close(layer.association_matrix(x), A)
+    want = layer.out_proj((A @ V).transpose(1, 2).flatten(2))
+    torch.testing.assert_close(layer(x), want)
+    # the whole batch stops together: an element's output depends on its batch
+    alone = torch.cat([layer(x[b : b + 1]) for b in range(4)])
+    assert not torch.allclose(alone, layer(x))
+
+
+def test_initialisations():
+    # Glorot-uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out)), sd a / sqrt(3); the
+    # sample sd of n entries is within 5 of its standard errors, sd * sqrt((k - 1) / 4n)
+    # (kurtosis k = 1.8 uniform, 3 normal)
+    torch.manual_seed(23)
+    glorot = Hopfield(64, num_heads=4, concat_bias_pattern=True)
+    hflayers = Hopfield(64, num_heads=4, concat_bias_pattern=True, init="hflayers")
+    a = math.sqrt(6 / 128)
+    for proj in ("q_proj", "k_proj", "v_proj"):
+        w = getattr(glorot, proj).weight
+        assert w.abs().max() <= a
+        assert abs(w.std().item() - a / math.sqrt(3)) < 5 * a / math.sqrt(3) * math.sqrt(
+            0.8 / (4 * w.numel())
+        )
+        assert (getattr(glorot, proj).bias == 0).all()
+    for w in (
+        hflayers.q_proj.weight,
+        hflayers.k_proj.weight,
+        hflayers.v_proj.weight,
+        hflayers.out_proj.weight,
+        hflayers.bias_stored_pattern,
+    ):
+        se = 0.02 * math.sqrt(2 / (4 * w.numel()))
+        assert abs(w.std().item() - 0.02) < 5 * se, w.shape
+    for b in (hflayers.q_proj.bias, hflayers.out_proj.bias):
+        assert (b == 0).all()
+
+
+def test_second_derivatives_are_right_or_refused_clearly():
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    torch.manual_seed(24)
+    common = dict(
+        input_size=4, num_heads=2, update_steps_max=1, update_steps_eps=0.0, dtype=torch.float64
+    )
+    layer = Hopfield(**common)
+    x = torch.randn(2, 3, 4, dtype=torch.float64, requires_grad=True)
+    layer(x).sum().backward()  # a first derivative is untouched
+    with pytest.raises(RuntimeError, match=r"second derivatives.*sdpa_kernel"):
+        torch.autograd.grad(layer(x).square().sum(), x, create_graph=True)
+    with sdpa_kernel(SDPBackend.MATH):  # the unfused attention: right to every order
+        assert torch.autograd.gradgradcheck(layer, (x,))
+    for options in (
+        dict(separation="sparsemax"),
+        dict(separation="entmax", entmax_alpha_trainable=True),
+    ):
+        sparse = Hopfield(**common, **options)
+        assert torch.autograd.gradgradcheck(sparse, (x,))
+
+
+def test_a_nan_in_the_input_gives_nan_never_a_silent_weight():
+    torch.manual_seed(25)
+    x = torch.randn(2, 5, 8)
+    x[0, 2, 3] = torch.nan
+    for separation in ("softmax", "sparsemax", "entmax"):
+        out = Hopfield(input_size=8, separation=separation)(x)
+        assert torch.isnan(out[0]).all() and torch.isfinite(out[1]).all(), separation
 
 
 def test_one_step_gradient():
@@ -318,9 +499,9 @@ def test_one_step_gradient():
     Y, R = spheres(1, 10, 4, radius=2.0, seed=12)
     X, xi0 = torch.from_numpy(Y[0]), torch.from_numpy(R[0]).requires_grad_()
     association = Association(X, 1.5, None, "softmax", 1.0)
-    last = iterate(xi0, association.update, steps=3, eps=0.0, one_step=True).state
+    last = iterate(xi0, association, steps=3, eps=0.0, one_step=True).state
     (g_one,) = torch.autograd.grad(association.update(last).pow(2).sum(), xi0)
-    start = iterate(xi0, association.update, steps=3, eps=0.0).state.detach()
+    start = iterate(xi0, association, steps=3, eps=0.0).state.detach()
     start.requires_grad_()
     (g_last,) = torch.autograd.grad(association.update(start).pow(2).sum(), start)
     torch.testing.assert_close(g_one, g_last)
@@ -340,12 +521,53 @@ def test_learnable_beta_gets_a_gradient_changes_and_stays_positive():
         optimizer.step()
     assert (layer.scaling - 0.5).abs().min() > 1e-2
     assert (layer.scaling > 0).all()
-    # hflayers-style: an nn.Parameter as scaling makes it learnable too (broken there)
-    layer = Hopfield(
-        input_size=8, num_heads=2, scaling=torch.nn.Parameter(torch.tensor([1.0, 2.0]))
-    )
-    layer(x).sum().backward()
-    assert layer.log_scaling.grad is not None and torch.isfinite(layer.log_scaling.grad).all()
+
+
+@pytest.mark.parametrize("shape", [(2,), ()])
+def test_a_scaling_parameter_is_the_one_trained_and_stays_shared(shape):
+    # hflayers refuses an nn.Parameter; here it is used as it is, by every layer given it
+    beta = torch.nn.Parameter(torch.full(shape, 0.7, dtype=torch.float64))
+    torch.manual_seed(4)
+    a, b = (Hopfield(input_size=8, num_heads=2, scaling=beta, dtype=torch.float64) for _ in "ab")
+    model = torch.nn.ModuleList([a, b])
+    assert a.scaling is beta and b.scaling is beta
+    assert [p is beta for p in model.parameters()].count(True) == 1  # one parameter
+    x = torch.randn(3, 5, 8, dtype=torch.float64)
+
+    def loss():
+        return (a(x) * b(x)).sum()
+
+    loss().backward()
+    # d loss / d beta by central differences: both layers' dependence counted
+    h = 1e-6
+    for i in range(beta.numel()):
+        with torch.no_grad():
+            beta.view(-1)[i] += h
+            up = loss().item()
+            beta.view(-1)[i] -= 2 * h
+            down = loss().item()
+            beta.view(-1)[i] += h
+        assert beta.grad.view(-1)[i].item() == pytest.approx((up - down) / (2 * h), rel=1e-6)
+    before = beta.detach().clone()
+    torch.optim.SGD(model.parameters(), lr=0.01).step()
+    assert not torch.equal(beta.detach(), before) and b.scaling is beta
+
+
+def test_a_fixed_scaling_travels_in_the_state_dict(tmp_path):
+    # a scalar or per-head beta is extra state: a loaded layer uses the saved one
+    torch.manual_seed(5)
+    x = torch.randn(2, 5, 8)
+    for scaling, want in ((0.3, 0.3), ([0.2, 3.0], torch.tensor([0.2, 3.0]))):
+        saved = Hopfield(input_size=8, num_heads=2, scaling=scaling)
+        torch.save(saved.state_dict(), tmp_path / "layer.pt")
+        loaded = Hopfield(input_size=8, num_heads=2)
+        loaded.load_state_dict(torch.load(tmp_path / "layer.pt", weights_only=True))
+        torch.testing.assert_close(loaded.scaling, want)
+        torch.testing.assert_close(loaded(x), saved(x))
+    with pytest.raises(ValueError, match="scaling in the state dict must be"):
+        Hopfield(input_size=8, scaling_trainable=True).load_state_dict(
+            Hopfield(input_size=8).state_dict(), strict=False
+        )
 
 
 def test_learnable_entmax_alpha_gets_a_gradient():
@@ -548,18 +770,83 @@ def test_half_precision(dtype, options):
     assert torch.isfinite(x.grad).all()
 
 
-def test_compiles_in_one_graph():
+COMPILED = {
+    "attention": lambda: Hopfield(input_size=8, num_heads=2),
+    "per-head steps and thresholds, hflayers rule, masks' zero pattern": lambda: Hopfield(
+        input_size=8,
+        num_heads=2,
+        update_steps_max=[1, 3],
+        update_steps_eps=[1e-3, 0.0],
+        stopping="hflayers",
+        add_zero_association=True,
+    ),
+    "entmax, learned alpha and beta, one-step gradient, bias pattern": lambda: Hopfield(
+        input_size=8,
+        num_heads=2,
+        separation="entmax",
+        entmax_alpha_trainable=True,
+        scaling_trainable=True,
+        update_steps_max=2,
+        update_gradient="one_step",
+        concat_bias_pattern=True,
+    ),
+    "sparsemax, static stored patterns, scaling Parameter, not batch first": lambda: Hopfield(
+        input_size=8,
+        hidden_size=8,
+        num_heads=2,
+        separation="sparsemax",
+        stored_pattern_as_static=True,
+        normalize_stored_pattern=False,
+        normalize_hopfield_space=True,
+        normalize_hopfield_space_affine=True,
+        scaling=torch.nn.Parameter(torch.tensor([0.3, 0.6])),
+        update_steps_max=1,
+        batch_first=False,
+        association_activation="tanh",
+    ),
+    "connected projections, hflayers init": lambda: Hopfield(
+        input_size=8, num_heads=2, pattern_projection_as_connected=True, init="hflayers"
+    ),
+    "pooling": lambda: HopfieldPooling(input_size=8, num_heads=2, quantity=3, update_steps_max=1),
+    "lookup": lambda: HopfieldLayer(
+        input_size=8, quantity=6, lookup_weights_as_separated=True, update_steps_max=2
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(COMPILED))
+def test_compiles_in_one_graph_forward_and_backward(name):
     # fullgraph=True fails on any host synchronisation (.item(), bool(tensor)) or graph
-    # break inside forward: through attention and update steps, and through a sparse
-    # separation with a mask.
+    # break inside forward: every kind of layer and option, masks included
     torch.manual_seed(16)
-    x = torch.randn(3, 5, 8)
-    mask = torch.zeros(3, 5, dtype=torch.bool)
+    layer = COMPILED[name]()
+    batch_first = getattr(layer, "batch_first", True)
+    x = torch.randn(3, 5, 8) if batch_first else torch.randn(5, 3, 8)
+    S = 6 if isinstance(layer, HopfieldLayer) else 5
+    mask = torch.zeros(3, S, dtype=torch.bool)
     mask[0, 3:] = True
-    for options in (dict(update_steps_max=2), dict(update_steps_max=1, separation="sparsemax")):
-        layer = Hopfield(input_size=8, num_heads=2, **options)
-        compiled = torch.compile(layer, fullgraph=True, backend="eager")
-        torch.testing.assert_close(compiled(x, mask), layer(x, mask))
+    compiled = torch.compile(layer, fullgraph=True, backend="eager")
+    x1, x2 = (x.clone().requires_grad_() for _ in "12")
+    out = compiled(x1, mask)
+    out.square().sum().backward()
+    grads = [p.grad.clone() for p in layer.parameters() if p.requires_grad]
+    layer.zero_grad()
+    want = layer(x2, mask)
+    want.square().sum().backward()
+    torch.testing.assert_close(out, want)
+    torch.testing.assert_close(x1.grad, x2.grad)
+    for g, p in zip(grads, [p for p in layer.parameters() if p.requires_grad], strict=True):
+        torch.testing.assert_close(g, p.grad)
+
+
+@pytest.mark.parametrize("steps", [None, [-1, 2]])
+def test_compile_refuses_an_iteration_until_convergence_clearly(steps):
+    layer = Hopfield(input_size=8, num_heads=2, update_steps_max=steps, update_steps_eps=1e-3)
+    compiled = torch.compile(layer, fullgraph=True, backend="eager")
+    with pytest.raises(
+        RuntimeError, match=r"update_steps_max must be an int .* under torch.compile"
+    ):
+        compiled(torch.randn(2, 5, 8))
 
 
 @pytest.mark.slow
@@ -638,7 +925,7 @@ BAD = [
         "update_steps_eps must be in",
     ),
     (lambda: Hopfield(8, dropout=1.0), ValueError, "dropout must be in"),
-    (lambda: Hopfield(8, batch_first=1), TypeError, "batch_first must be a bool"),
+    (lambda: Hopfield(8, batch_first=1), TypeError, "batch_first must be True or False"),
     (lambda: Hopfield(8, separation="argmax"), ValueError, "separation must be one of"),
     (lambda: Hopfield(8, entmax_alpha=2.5), ValueError, "entmax_alpha must be in"),
     (

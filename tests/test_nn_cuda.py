@@ -9,7 +9,14 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from assoc.nn import Hopfield, HopfieldLayer, HopfieldPooling  # noqa: E402
+from assoc.nn import (  # noqa: E402
+    Hopfield,
+    HopfieldEncoderLayer,
+    HopfieldLayer,
+    HopfieldPooling,
+    load_hflayers,
+    to_hflayers,
+)
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
@@ -25,6 +32,17 @@ LAYERS = [
     ),
     ("pooling", lambda: HopfieldPooling(input_size=32, num_heads=4)),
     ("lookup", lambda: HopfieldLayer(input_size=32, quantity=20)),
+    (
+        "per-head steps, hflayers rule",
+        lambda: Hopfield(
+            input_size=32,
+            num_heads=4,
+            update_steps_max=[0, 1, 2, 3],
+            update_steps_eps=0.0,
+            stopping="hflayers",
+        ),
+    ),
+    ("encoder", lambda: HopfieldEncoderLayer(Hopfield(32, num_heads=4), 64, dropout=0.0)),
 ]
 
 
@@ -59,3 +77,28 @@ def test_cuda_half_precision_runs_and_is_close():
     out = layer.to(torch.bfloat16)(x.to(torch.bfloat16))
     assert out.dtype == torch.bfloat16
     torch.testing.assert_close(out.float(), want, atol=3e-2, rtol=3e-2)
+
+
+def test_cuda_second_derivatives_refused_through_fused_attention_and_right_unfused():
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    torch.manual_seed(2)
+    layer = Hopfield(input_size=8, num_heads=2, update_steps_max=1, update_steps_eps=0.0)
+    layer = layer.double().cuda()
+    x = torch.randn(2, 3, 8, dtype=torch.float64, device="cuda", requires_grad=True)
+    with sdpa_kernel(SDPBackend.EFFICIENT_ATTENTION):
+        with pytest.raises(RuntimeError, match="second derivatives"):
+            torch.autograd.grad(layer(x).square().sum(), x, create_graph=True)
+    with sdpa_kernel(SDPBackend.MATH):
+        assert torch.autograd.gradgradcheck(layer, (x,))
+
+
+def test_cuda_checkpoint_in_the_hflayers_layout_loads_on_the_device():
+    torch.manual_seed(3)
+    layer = HopfieldPooling(input_size=32, num_heads=4, quantity=2).cuda()
+    saved = to_hflayers(layer)
+    assert all(t.device.type == "cuda" for t in saved.values() if isinstance(t, torch.Tensor))
+    copy = HopfieldPooling(input_size=32, num_heads=4, quantity=2).cuda()
+    load_hflayers(copy, saved)
+    x = torch.randn(4, 7, 32, device="cuda")
+    assert torch.equal(copy(x), layer(x))

@@ -96,6 +96,45 @@ def test_gradcheck_scores_and_learnable_alpha():
     assert torch.isfinite(zm.grad).all() and (zm.grad[0, :2] == 0).all()
 
 
+def test_second_derivatives_pass_gradgradcheck():
+    # The entmax backward is written in differentiable operations (a Newton step with a
+    # frozen slope gave a right first and a wrong second derivative); sparsemax is
+    # differentiated by autograd through its closed form.
+    rng = np.random.default_rng(10)
+    z = scores(rng, (3, 6)).requires_grad_()
+    alpha = torch.tensor([[1.3], [1.6], [1.9]], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda z, a: entmax(z, a), (z, alpha))
+    assert torch.autograd.gradgradcheck(lambda z: entmax(z, 1.5), (z,))
+    assert torch.autograd.gradgradcheck(sparsemax, (z,))
+    zm = z.detach().clone()
+    zm[0, :2] = -torch.inf
+    assert torch.autograd.gradgradcheck(lambda a: entmax(zm, a), (alpha,))
+
+
+def test_entmax_hessian_of_the_conjugate_is_the_jacobian():
+    # d^2 Omega*(z) / dz^2 = d p / dz = diag(s) - s s^T / sum(s) (Peters et al., Prop. 1):
+    # a second derivative through entmax checked against the closed form
+    alpha = 1.5
+    z = scores(np.random.default_rng(11), (7,)).requires_grad_()
+    (p,) = torch.autograd.grad(conjugate(z, entmax(z, alpha), alpha), z, create_graph=True)
+    H = torch.stack([torch.autograd.grad(p[i], z, retain_graph=True)[0] for i in range(7)])
+    q = entmax_oracle(z.detach(), alpha)
+    s = np.where(q > 0, q ** (2 - alpha), 0.0)
+    np.testing.assert_allclose(H.numpy(), np.diag(s) - np.outer(s, s) / s.sum(), atol=1e-10)
+
+
+@pytest.mark.parametrize("kind", ["softmax", "sparsemax", "entmax"])
+def test_a_nan_score_makes_its_row_nan(kind):
+    # as the softmax does; a NaN is never taken for a masked score (weight 0)
+    z = scores(np.random.default_rng(12), (3, 5))
+    z[0, 2] = torch.nan
+    z[2, :] = -torch.inf
+    p = separate(z, kind)
+    assert torch.isnan(p[0]).all()
+    assert torch.isfinite(p[1]).all() and (p[2] == 0).all()
+    assert torch.isnan(conjugate(z, p, {"softmax": 1.0, "sparsemax": 2.0}.get(kind, 1.5))[0])
+
+
 def test_conjugate_gradient_is_the_separation():
     # d Omega*(z) / dz = p(z) (Danskin), for every separation.
     z = scores(np.random.default_rng(7), (4, 6)).requires_grad_()

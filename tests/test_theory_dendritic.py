@@ -1,7 +1,9 @@
 """Tests for theory.dendritic: paper values, brute-force enumeration, exact arithmetic."""
 
+import functools
 import itertools
 import math
+import operator
 from fractions import Fraction
 
 import numpy as np
@@ -66,13 +68,19 @@ def test_union_segment_figure():
     printed = {1: 5.30352419025194e-20, 2: 2.35602184920806e-14, 10: 1.27080441383853e-4}
     printed[19] = 4.53789479134073e-2
     for union, value in printed.items():
-        p = d.union_segment_false_positive(10_000, 200, 25, 15, union)
+        p = d.union_segment_false_positive(10_000, 200, 25, 15, union, size="rounded")
         assert p == pytest.approx(value, rel=1e-12)
     # union = 3 is printed as 1.53934243906984e-11; the exact sum with the same 75
     # synapses is 1.5393424987e-11 (the script's sympy float sum lost 4e-8).
-    assert d.union_segment_false_positive(10_000, 200, 25, 15, 3) == pytest.approx(
+    rounded = d.union_segment_false_positive(10_000, 200, 25, 15, 3, size="rounded")
+    assert rounded == pytest.approx(
         float(d.segment_false_positive(10_000, 200, 75, 15, exact=True)), rel=1e-14
     )
+    # The rounded size is the script's, not the theory: the exact average over the
+    # segment's size is higher, by 1.2 % at union = 10 and 0.8 % at 19.
+    exact = d.union_segment_false_positive(10_000, 200, 25, 15, np.array([10, 19]))
+    gap = exact / [printed[10], printed[19]] - 1
+    assert np.all((5e-3 < gap) & (gap < 2e-2))
 
 
 def test_noise_false_negatives():
@@ -114,7 +122,48 @@ def test_union_probability_of_an_off_bit():
     # the fraction of bits on is 1 - 0.98^20 = 0.332392028...
     assert d.union_active_bits(2000, 40, 20) / 2000 == pytest.approx(0.332392028245, rel=1e-11)
     p_on = 1 - (1 - 40 / 2048) ** 20
-    assert d.union_exact_match_probability(2048, 40, 20) == pytest.approx(p_on**40, rel=1e-12)
+    paper = d.union_exact_match_probability(2048, 40, 20, size="mean")
+    assert paper == pytest.approx(p_on**40, rel=1e-12)
+
+
+def test_union_papers_values_use_the_real_valued_mean_size():
+    # The authors' calculations (numenta/htmresearch, projects/sdr_paper): sdr_math.ipynb
+    # for Ahmad & Hawkins (2015), "Union Property" and "Inexact Matches with Unions", puts
+    # the real-valued expected size N (1 - p0) into Eq. (7), binomials of a real argument
+    # by the Gamma function; sdr_math_neuron_paper.ipynb (the 2016 paper) does the same
+    # for a union of M patterns of 40 cells, N = 4000, theta = 15. The printed values
+    # (sympy floats, good to ~1e-11 here):
+    exact_match = {(1024, 2, 20): 0.00147042577155698, (1024, 20, 20): 1.83536456233615e-10}
+    exact_match[(1024, 20, 40)] = 5.48218935058260e-6
+    for (N, w, union), value in exact_match.items():
+        paper = d.union_exact_match_probability(N, w, union, size="mean")
+        assert paper == pytest.approx(value, rel=1e-12)
+    inexact = {(1024, 20, 20): 1.23782572305677e-10, (1024, 19, 20): 5.55166122237973e-9}
+    inexact[(1024, 18, 20)] = 1.18086573478834e-7
+    inexact[(2048, 18, 20)] = 3.08795140545437e-12
+    for (N, theta, union), value in inexact.items():
+        paper = d.union_false_match_probability(N, 20, theta, union, size="mean")
+        assert paper == pytest.approx(value, rel=1e-10)
+        rounded = d.union_false_match_probability(N, 20, theta, union, size="rounded")
+        assert abs(rounded / value - 1) > 5e-4  # the rounded size is not what they used
+    neuron = {1: 1.745032216871438e-21, 2: 2.093468685928812e-16, 10: 1.673545205416077e-6}
+    for union, value in neuron.items():
+        paper = d.union_input_false_positive(4000, 40, 40, 15, union, size="mean")
+        assert paper == pytest.approx(value, rel=1e-10)
+
+
+def test_union_exact_match_formula_overestimates():
+    # (1 - p0)^w draws the query's bits independently at the mean fraction on; the exact
+    # average of C(u, w)/C(N, w) over the union's size is 38 % and 94 % lower at the
+    # paper's codes (the review of issue 19), and the two agree for large unions.
+    for (N, w), excess in {(1024, 20): 0.3813, (2048, 40): 0.9412}.items():
+        paper = d.union_exact_match_probability(N, w, 20, size="mean")
+        assert paper / d.union_exact_match_probability(N, w, 20) - 1 == pytest.approx(
+            excess, abs=1e-4
+        )
+    assert d.union_exact_match_probability(N, w, 400, size="mean") == pytest.approx(
+        d.union_exact_match_probability(N, w, 400), rel=0.01
+    )
 
 
 # ---------------------------------------------------------------------------------
@@ -243,23 +292,35 @@ def test_at_least_one_and_union_bound():
     assert np.all(d.at_least_one(p, 50) <= d.union_bound(p, 50))
 
 
-def test_union_false_match_uses_the_union_size():
+def test_union_rates_at_the_rounded_size_are_eq_7_there():
     N, w, union, theta = 2048, 40, 10, 20
     size = round(N * (1 - (1 - w / N) ** union))
-    assert d.union_false_match_probability(N, w, theta, union) == pytest.approx(
+    assert d.union_false_match_probability(N, w, theta, union, size="rounded") == pytest.approx(
         float(d.false_match_probability(N, w, theta, w_x=size, exact=True)), rel=1e-12
     )
-
-
-def test_union_input_false_positive_uses_the_union_activity():
     N, w, synapses, theta, union = 100_000, 2_000, 20, 10, 5
     active = round(d.union_active_bits(N, w, union))
-    assert d.union_input_false_positive(N, w, synapses, theta, union) == pytest.approx(
+    rounded = d.union_input_false_positive(N, w, synapses, theta, union, size="rounded")
+    assert rounded == pytest.approx(
         d.segment_false_positive(N, active, synapses, theta), rel=1e-15
     )
-    assert d.union_input_false_positive(N, w, synapses, theta, 1) == d.segment_false_positive(
-        N, w, synapses, theta
+
+
+@pytest.mark.parametrize("size", ["distribution", "mean", "rounded"])
+def test_a_union_of_one_is_the_pattern(size):
+    # One pattern has exactly w cells: every form of the union rates is Eq. (7) / (1).
+    N, w, synapses, theta = 500, 30, 12, 6
+    one = {"union": 1, "size": size}
+    assert d.union_false_match_probability(N, w, theta, **one) == pytest.approx(
+        d.false_match_probability(N, w, theta), rel=1e-12
     )
+    assert d.union_segment_false_positive(N, w, synapses, theta, **one) == pytest.approx(
+        d.segment_false_positive(N, w, synapses, theta), rel=1e-12
+    )
+    assert d.union_input_false_positive(N, w, synapses, theta, **one) == pytest.approx(
+        d.segment_false_positive(N, w, synapses, theta), rel=1e-12
+    )
+    assert d.union_exact_match_probability(8, 3, 1) == pytest.approx(1 / math.comb(8, 3))
 
 
 # ---------------------------------------------------------------------------------
@@ -346,3 +407,159 @@ def test_union_size_pmf_by_exact_enumeration():
     np.testing.assert_allclose(pmf, counts / counts.sum(), atol=1e-14)
     # its mean is the papers' expected union size
     assert pmf @ np.arange(N + 1) == pytest.approx(d.union_active_bits(N, k, union), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------
+# Unions, exactly: every tuple of sets and every query enumerated on N = 8 cells
+
+
+def _masks(N, k):
+    """Every k-set of N cells as a bit mask."""
+    return [sum(1 << i for i in c) for c in itertools.combinations(range(N), k)]
+
+
+def _unions(N, k, union):
+    """{mask of the union: number of ordered tuples of ``union`` k-sets giving it}."""
+    counts = {}
+    for sets in itertools.product(_masks(N, k), repeat=union):
+        mask = functools.reduce(operator.or_, sets)
+        counts[mask] = counts.get(mask, 0) + 1
+    return counts
+
+
+def _fraction_over(unions, queries, theta):
+    """P(|union & query| >= theta) over the weighted unions and the uniform queries."""
+    hits = sum(n * sum((u & q).bit_count() >= theta for q in queries) for u, n in unions.items())
+    return Fraction(hits, sum(unions.values()) * len(queries))
+
+
+N_UNION = 8
+
+
+def test_union_false_and_exact_match_by_enumeration():
+    # The union of 3 random pairs of 8 cells against every random pair.
+    unions, queries = _unions(N_UNION, 2, 3), _masks(N_UNION, 2)
+    for theta in range(3):
+        want = _fraction_over(unions, queries, theta)
+        got = d.union_false_match_probability(N_UNION, 2, theta, 3, exact=True)
+        assert got == want
+        assert d.union_false_match_probability(N_UNION, 2, theta, 3) == pytest.approx(
+            float(want), rel=1e-13
+        )
+    inside = _fraction_over(unions, queries, 2)  # both of the pair's cells in the union
+    assert d.union_exact_match_probability(N_UNION, 2, 3, exact=True) == inside
+    # the paper's (1 - p0)^w is not it: 1 - (3/4)^3 = 37/64, squared, is 7 % high
+    paper = d.union_exact_match_probability(N_UNION, 2, 3, size="mean", exact=True)
+    assert paper == Fraction(37, 64) ** 2 and paper > inside
+
+
+def test_union_segment_false_positive_by_enumeration():
+    # A segment holding the union of 3 random pairs of synapses; inputs of 3 cells.
+    unions, inputs = _unions(N_UNION, 2, 3), _masks(N_UNION, 3)
+    for theta in range(4):
+        want = _fraction_over(unions, inputs, theta)
+        assert d.union_segment_false_positive(N_UNION, 3, 2, theta, 3, exact=True) == want
+
+
+def test_union_input_false_positive_by_enumeration():
+    # A segment of 3 fixed synapses; the input the union of 3 random pairs of cells.
+    segment = 0b111
+    unions = _unions(N_UNION, 2, 3)
+    for theta in range(4):
+        want = _fraction_over(unions, [segment], theta)
+        assert d.union_input_false_positive(N_UNION, 2, 3, theta, 3, exact=True) == want
+
+
+def test_union_size_pmf_exact_matches_enumeration_and_floats():
+    unions = _unions(N_UNION, 2, 3)
+    want = [Fraction(0)] * (N_UNION + 1)
+    for mask, n in unions.items():
+        want[mask.bit_count()] += Fraction(n, sum(unions.values()))
+    assert d.union_size_pmf(N_UNION, 2, 3, exact=True).tolist() == want
+    exact = d.union_size_pmf(300, 12, 8, exact=True)
+    exact = exact.astype(float)  # the float chain drops sizes below 1e-30 of the largest
+    np.testing.assert_allclose(d.union_size_pmf(300, 12, 8), exact, rtol=1e-10, atol=1e-30)
+
+
+@pytest.mark.parametrize(
+    "function, args",
+    [
+        (d.union_exact_match_probability, (300, 6, 12)),
+        (d.union_false_match_probability, (300, 12, 6, 6)),
+        (d.union_false_match_probability, (300, 12, 12, 9)),
+        (d.union_segment_false_positive, (400, 30, 10, 8, 5)),
+        (d.union_input_false_positive, (400, 20, 15, 6, 4)),
+    ],
+)
+def test_union_rates_float_path_matches_fractions(function, args):
+    exact = float(function(*args, exact=True))
+    assert 0.0 < exact < 1.0
+    assert function(*args) == pytest.approx(exact, rel=1e-10)
+
+
+def test_union_capacity_is_the_last_union_below_the_rate():
+    # Stepping k by hand with the rate functions gives the same k, for every kind and size.
+    def by_hand(rate_of, size, rate):
+        k = 0
+        while rate_of(k + 1, size) <= rate:
+            k += 1
+        return k
+
+    cases = [
+        (
+            dict(kind="match"),
+            lambda k, size: d.union_exact_match_probability(128, 8, k, size=size),
+        ),
+        (
+            dict(kind="match", theta=6),
+            lambda k, size: d.union_false_match_probability(128, 8, 6, k, size=size),
+        ),
+        (
+            dict(kind="segment", theta=4, synapses=5),
+            lambda k, size: d.union_segment_false_positive(128, 8, 5, 4, k, size=size),
+        ),
+        (
+            dict(kind="input", theta=4, synapses=6),
+            lambda k, size: d.union_input_false_positive(128, 8, 6, 4, k, size=size),
+        ),
+    ]
+    for options, rate_of in cases:
+        for size in ("distribution", "mean"):
+            for rate in (1e-9, 1e-4, 0.05):
+                want = by_hand(rate_of, size, rate)
+                assert d.union_capacity(128, 8, rate, size=size, **options) == want
+
+
+def test_union_capacity_of_the_paper_codes():
+    # The largest union of N = 2048, w = 40 SDRs that a random SDR lies inside with
+    # probability at most 1e-9: 46; by the paper's (1 - p0)^w, which overestimates the
+    # rate, one less. A segment of N = 10000 holds 12 patterns (w = 200, 25 synapses,
+    # theta = 15) below 1e-3, as the union figure of Ahmad & Hawkins (2016) shows.
+    assert d.union_capacity(2048, 40, 1e-9) == 46
+    assert d.union_capacity(2048, 40, 1e-9, size="mean") == 45
+    assert d.union_exact_match_probability(2048, 40, 46) <= 1e-9
+    assert d.union_exact_match_probability(2048, 40, 47) > 1e-9
+    assert d.union_capacity(10_000, 200, 1e-3, kind="segment", theta=15, synapses=25) == 12
+    # no single SDR is safe at rate 0; a segment that needs more than w active cells
+    # never fires, whatever it stores
+    assert d.union_capacity(100, 5, 0.0) == 0
+    assert d.union_capacity(100, 5, 0.1, kind="segment", theta=6, synapses=10) == math.inf
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: d.union_false_match_probability(100, 5, 3, 2, size="median"), "size must be"),
+        (lambda: d.union_exact_match_probability(100, 5, 2, size="rounded"), "size must be"),
+        (lambda: d.union_input_false_positive(100, 5, 4, 3, 2, size="mean", exact=True), "exact"),
+        (lambda: d.union_capacity(100, 5, 1.0), "rate must be in"),
+        (lambda: d.union_capacity(100, 5, 0.1, kind="list"), "kind must be"),
+        (lambda: d.union_capacity(100, 5, 0.1, synapses=3), "synapses must be None"),
+        (lambda: d.union_capacity(100, 5, 0.1, kind="segment", theta=2), "synapses must be"),
+        (lambda: d.union_capacity(100, 5, 0.1, kind="input", synapses=4), "theta must be"),
+        (lambda: d.union_size_pmf(100, 101, 2), "w must be in"),
+    ],
+)
+def test_union_domain_errors(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -169,6 +169,19 @@ def test_paramagnetic_transition_at_one_minus_d(d):
     assert amplitude[1] / amplitude[0] == pytest.approx(0.1, rel=0.02)
 
 
+def test_global_minimum_converges_on_the_T_c_line():
+    # At T = T_c = 1 - d the paramagnet is a quartic minimum: descent creeps towards it
+    # (m ~ 1e-4 after its 400 steps) with a gradient ~ m^3 already below tolerance, and the
+    # regime map of the multitask_regimes experiment (grids linspace(0.02, 0.98, 49) in d,
+    # linspace(0, 1, 26) in T) showed these points as condensed. They are paramagnetic.
+    d_map, T_map = np.linspace(0.02, 0.98, 49), np.linspace(0.0, 1.0, 26)
+    for P, d, T in [(2, 5, 22), (2, 33, 8), (4, 25, 12), (4, 31, 9)]:
+        assert T_map[T] == pytest.approx(1.0 - d_map[d], abs=1e-15)  # on the line
+        m = mt.global_minimum(d_map[d], T_map[T], P)
+        assert np.all(m == 0.0), (P, d_map[d], T_map[T], m)
+        assert mt.regime(m) == "paramagnetic"
+
+
 def test_onset_temperatures():
     # Level k switches on where the Hessian along an empty pattern vanishes; for small
     # d, at T_k -> (1 - d) d^(k-1), the level's own T = 0 amplitude.
@@ -288,6 +301,121 @@ def test_learned_transition_stays_at_one_minus_d():
 
 
 # ---------------------------------------------------------------------------------
+# The unsupervised network, example by example
+
+
+@pytest.mark.parametrize("M", [2, 3, 4, 6, 7, 8])
+def test_single_example_state_iff_crosstalk_below_signal(M):
+    # s = xi chi^1 on the non-blank sites: its own example's field a against the others'
+    # a r^2 sum_b chi^b chi^1, at worst (M - 1) a r^2. A fixed point (stable, m = r (1 - d))
+    # iff (M - 1) r^2 < 1: r = 0.4 gives M <= 7.
+    d, r = 0.2, 0.4
+    s = mt.unsupervised_solutions(d, 0.0, 1, M, r)
+    single = np.isclose(s.m[:, 0], r * (1 - d), atol=1e-12) & np.isclose(
+        s.n[:, 0], (1 - d) / np.sqrt(mt.example_normalisation(M, r) * M), atol=1e-12
+    )
+    assert single.any() == ((M - 1) * r * r < 1)
+    assert s.stable[single].all()
+
+
+@pytest.mark.parametrize(("P", "M", "T"), [(1, 3, 0.0), (1, 5, 0.2), (2, 2, 0.0), (2, 3, 0.15)])
+def test_exchangeable_solutions_are_unsupervised_solutions(P, M, T):
+    # All examples of an archetype at the same overlap n_mu / sqrt(M): the learned
+    # (exchangeable) theory, a stationary point of the example-by-example one.
+    d, r = 0.3, 0.5
+    learned = mt.learned_solutions(d, T, P, M, r)
+    unsupervised = mt.unsupervised_solutions(d, T, P, M, r)
+    for m, f in zip(learned.m, learned.f):
+        same = np.isclose(unsupervised.f, f, atol=1e-10)
+        same &= np.all(np.abs(unsupervised.m - m) < 1e-8, axis=1)
+        assert same.any(), (m, f)
+    # their free energies are those of the same network, so none is lower than the
+    # unsupervised ground state
+    assert unsupervised.f[0] <= learned.f[0] + 1e-12
+
+
+def test_unsupervised_with_perfect_or_single_examples():
+    # r = 1: M copies of each archetype, the archetype network. M = 1: the one example
+    # per archetype is the stored pattern, supervised or not.
+    d = 0.3
+    perfect = mt.unsupervised_solutions(d, 0.1, 2, 3, 1.0)
+    np.testing.assert_allclose(perfect.m[0], mt.solutions(d, 0.1, 2).m[0], atol=1e-9)
+    one = mt.unsupervised_solutions(d, 0.0, 3, 1, 0.6)
+    np.testing.assert_allclose(one.m[0], mt.learned_solutions(d, 0.0, 3, 1, 0.6).m[0], atol=1e-12)
+    np.testing.assert_allclose(one.m[0], 0.6 * mt.hierarchical_state(d, 3), atol=1e-12)
+
+
+def test_unsupervised_ground_state_at_small_M_is_an_example():
+    # P = 1, d = 0.2, r = 0.4: the network stores its examples; at M = 3 and 4 following
+    # one of them (m = 0.32) is lower in energy than the majority vote (0.454) that the
+    # exchangeable theory predicts, at M = 8 the majority vote is the ground state.
+    for M in (3, 4):
+        s = mt.unsupervised_solutions(0.2, 0.0, 1, M, 0.4)
+        assert s.m[0, 0] == pytest.approx(0.32, abs=1e-12)
+        majority = mt.majority_overlap(0.2, M, 0.4)
+        assert np.any(np.isclose(s.m[s.stable, 0], majority, atol=1e-12))
+    s = mt.unsupervised_solutions(0.2, 0.0, 1, 8, 0.4)
+    assert s.m[0, 0] == pytest.approx(mt.majority_overlap(0.2, 8, 0.4), abs=1e-12)
+
+
+# ---------------------------------------------------------------------------------
+# Medium load
+
+
+def crosstalk_sum(lam, function):
+    """E[function(S)] over S = sum of k ~ Poisson(lam) random signs, by direct sums."""
+    total = 0.0
+    for k in range(60):
+        weight = math.exp(-lam) * lam**k / math.factorial(k)
+        total += weight * sum(math.comb(k, j) / 2**k * function(2 * j - k) for j in range(k + 1))
+    return total
+
+
+def test_medium_load_without_crosstalk_is_curie_weiss():
+    # No spin in two patterns: every pattern is a Curie-Weiss magnet, m = tanh(m / T).
+    for T in (0.3, 0.7):
+        state = mt.medium_load_parallel(T, 0.0)
+        assert state.m == pytest.approx(curie_weiss(T), abs=1e-12)
+        assert state.eigenvalue == pytest.approx(1 - (1 - state.m**2) / T, abs=1e-12)
+    assert mt.medium_load_stable_below(0.0) == 0.0
+
+
+@pytest.mark.parametrize("lam", [0.2, 1.0, 2.0, 5.0])
+def test_medium_load_parallel_state_by_direct_sums(lam):
+    # the self-consistency, and one pattern's own response beta <sech^2>, by finite
+    # differences of an independent evaluation; at T = 0 the overlap is E|S_K| / lam,
+    # K ~ Poisson(lam), the largest mean overlap of any state
+    T = 0.45
+    state = mt.medium_load_parallel(T, lam)
+
+    def own(mu, m):  # pattern at overlap mu, every other at m
+        return crosstalk_sum(lam, lambda S: math.tanh((mu + m * S) / T))
+
+    assert own(state.m, state.m) == pytest.approx(state.m, abs=1e-12)
+    h = 1e-6
+    slope = (own(state.m + h, state.m) - own(state.m - h, state.m)) / (2 * h)
+    assert 1 - slope == pytest.approx(state.eigenvalue, abs=1e-8)
+    bound = crosstalk_sum(lam, abs) / lam  # E|S_K|: S_K is the same sum of K signs
+    assert mt.medium_load_parallel(0.0, lam).m == pytest.approx(bound, abs=1e-12)
+
+
+@pytest.mark.parametrize("lam", [0.2, 2.0])
+def test_medium_load_near_and_below_T_c(lam):
+    # Below T_c = 1 (units of 1 - d), with eps = 1 - T: m^2 = 3 eps / (1 + 3 lam) and the
+    # eigenvalue 2 eps / (1 + 3 lam), from the cubic terms; zero above T_c.
+    eps = 1e-5
+    state = mt.medium_load_parallel(1 - eps, lam)
+    assert state.m**2 == pytest.approx(3 * eps / (1 + 3 * lam), rel=1e-3)
+    assert state.eigenvalue == pytest.approx(2 * eps / (1 + 3 * lam), rel=1e-3)
+    assert mt.medium_load_parallel(1.2, lam).m == 0.0
+    # the ties 1 + S = 0 make it unstable as T falls: the eigenvalue changes sign once
+    edge = mt.medium_load_stable_below(lam)
+    assert mt.medium_load_parallel(edge * 0.99, lam).eigenvalue < 0
+    assert mt.medium_load_parallel(edge * 1.01, lam).eigenvalue > 0
+    assert mt.medium_load_parallel(0.9, lam).eigenvalue > 0
+
+
+# ---------------------------------------------------------------------------------
 # Domain errors
 
 
@@ -306,6 +434,10 @@ def test_learned_transition_stays_at_one_minus_d():
         (lambda: mt.majority_overlap(0.3, 0, 0.5), "M must be in"),
         (lambda: mt.majority_overlap(0.3, 5, 1.5), "r must be in"),
         (lambda: mt.majority_overlap_limit(0.3, -1.0), "entropy must be in"),
+        (lambda: mt.unsupervised_solutions(0.3, 0.0, 3, 9, 0.5), "M must leave"),
+        (lambda: mt.unsupervised_solutions(0.3, 0.0, 1, 0, 0.5), "M must be in"),
+        (lambda: mt.medium_load_parallel(-0.1, 1.0), "reduced_T must be in"),
+        (lambda: mt.medium_load_parallel(0.5, 60.0), "patterns_per_spin must be in"),
     ],
 )
 def test_domain_errors_name_the_argument(call, match):

@@ -85,7 +85,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize, special, stats
 
-from theory._checks import check_param, elementwise
+from theory._checks import check_finite, check_param, elementwise
 
 __all__ = [
     "PSpinRS",
@@ -168,7 +168,17 @@ def _crosstalk_exact(N, n):
 
 
 def _check_full_power(N, n):
-    return check_param("N", N, low=2, integer=True), check_param("n", n, low=2, integer=True)
+    """N >= 2 spins and a power 2 <= n <= min(N, 1023 / log2 N).
+
+    On the N + 1 overlaps x = -N, -N + 2, ..., N a power beyond N is a polynomial of
+    lower degree (no new model), and below 1023 / log2 N the signal N^n - (N - 2)^n is
+    finite in float64 (and the exact moments, whose cost grows fast with n, stay quick).
+    """
+    N = check_param("N", N, low=2, integer=True)
+    top = min(N, int(1023 / math.log2(N)))
+    if top < 2:
+        raise ValueError(f"N must be small enough that N^2 is finite in float64; got {N}")
+    return N, check_param("n", n, low=2, high=top, integer=True)
 
 
 def crosstalk(N, P, n):
@@ -189,7 +199,8 @@ def crosstalk(N, P, n):
     P : int
         Number of stored patterns, P >= 1.
     n : int
-        Power of the interaction function, n >= 2 (n = 2 is the Hopfield network).
+        Power of the interaction function, 2 <= n <= min(N, 1023 / log2 N) (n = 2 is the
+        Hopfield network; see `_check_full_power`).
 
     Returns
     -------
@@ -204,7 +215,13 @@ def crosstalk(N, P, n):
     N, n = _check_full_power(N, n)
     P = check_param("P", P, low=1, integer=True)
     signal, second = _crosstalk_exact(N, n)
-    return SignalNoise(float(signal), float((P - 1) * second))
+    variance = (P - 1) * second
+    if variance >= 2**1024:
+        raise ValueError(
+            f"P must be small enough that the crosstalk variance (P - 1) <g^2> is finite "
+            f"in float64 at N = {N}, n = {n}; got {P}"
+        )
+    return SignalNoise(float(signal), float(variance))
 
 
 @elementwise
@@ -235,7 +252,7 @@ def one_step_error(N, P, n):
     P : int or array_like
         Number of stored patterns, P >= 1 (P = 1 has no crosstalk: 0).
     n : int or array_like
-        Power of the interaction function, n >= 2.
+        Power of the interaction function, 2 <= n <= min(N, 1023 / log2 N).
 
     Returns
     -------
@@ -272,7 +289,8 @@ def P_max(N, n):
     N : int or array_like
         Number of spins, N >= 2.
     n : int or array_like
-        Power of the interaction function, n >= 2 (n = 2: N / (2 ln N)).
+        Power of the interaction function, 2 <= n <= min(N, 1023 / log2 N) (n = 2:
+        N / (2 ln N)).
 
     Returns
     -------
@@ -313,7 +331,7 @@ def P_max_finite_N(N, n):
     N : int or array_like
         Number of spins, N >= 2.
     n : int or array_like
-        Power of the interaction function, n >= 2.
+        Power of the interaction function, 2 <= n <= min(N, 1023 / log2 N).
 
     Returns
     -------
@@ -349,7 +367,7 @@ def P_half(N, n):
     N : int or array_like
         Number of spins, N >= 2.
     n : int or array_like
-        Power of the interaction function, n >= 2.
+        Power of the interaction function, 2 <= n <= min(N, 1023 / log2 N).
 
     Returns
     -------
@@ -458,7 +476,13 @@ def exponential_P_max(N, rho=0.0):
        2021, arXiv:2008.02217, Theorem A10.
     """
     N = check_param("N", N, low=1, integer=True)
-    return math.exp(N * exponential_alpha_c(rho)) + 1.0
+    exponent = N * exponential_alpha_c(rho)
+    if exponent > math.log(np.finfo(np.float64).max):
+        raise ValueError(
+            f"N must be small enough that exp(alpha_c N) is finite in float64 "
+            f"(alpha_c = {exponent / N:.6g}); got {N}"
+        )
+    return math.exp(exponent) + 1.0
 
 
 # ---------------------------------------------------------------------------------
@@ -466,7 +490,8 @@ def exponential_P_max(N, rho=0.0):
 
 
 def _check_p(p):
-    return check_param("p", p, low=2, integer=True)
+    """2 <= p <= 171, where (p - 1)! is finite in float64."""
+    return check_param("p", p, low=2, high=171, integer=True)
 
 
 @elementwise
@@ -492,7 +517,8 @@ def alpha_to_full_power(alpha, p):
     alpha : float or array_like
         Load of the distinct-index model, alpha >= 0.
     p : int or array_like
-        Number of interacting spins, p >= 2 (p = 2: the loads coincide).
+        Number of interacting spins, 2 <= p <= 171 ((p - 1)! finite in float64; p = 2:
+        the loads coincide).
 
     Returns
     -------
@@ -504,7 +530,8 @@ def alpha_to_full_power(alpha, p):
     """
     alpha = check_param("alpha", alpha, low=0.0)
     p = _check_p(p)
-    return alpha * math.factorial(p - 1) / _double_factorial(2 * p - 3)
+    ratio = Fraction(math.factorial(p - 1), _double_factorial(2 * p - 3))
+    return check_finite("alpha", alpha, alpha * float(ratio))
 
 
 @elementwise
@@ -519,15 +546,16 @@ def alpha_from_full_power(alpha, n):
     alpha : float or array_like
         Load of the full-power model, ``P = alpha N^(n-1)``, alpha >= 0.
     n : int or array_like
-        Power of the interaction function, n >= 2.
+        Power of the interaction function, 2 <= n <= 171.
 
     Returns
     -------
     float or ndarray
     """
     alpha = check_param("alpha", alpha, low=0.0)
-    n = check_param("n", n, low=2, integer=True)
-    return alpha * _double_factorial(2 * n - 3) / math.factorial(n - 1)
+    n = check_param("n", n, low=2, high=171, integer=True)
+    ratio = Fraction(_double_factorial(2 * n - 3), math.factorial(n - 1))
+    return check_finite("alpha", alpha, alpha * float(ratio))
 
 
 # ---------------------------------------------------------------------------------
@@ -715,7 +743,7 @@ def T_max(p):
     Parameters
     ----------
     p : int or array_like
-        Number of interacting spins, p >= 2.
+        Number of interacting spins, 2 <= p <= 171 ((p - 1)! finite in float64).
 
     Returns
     -------
@@ -730,6 +758,9 @@ def T_max(p):
 
 
 def _check_T(T, p):
+    """T in [0, T_max(p)); where (p - 1)! T < 1e-8 the T = 0 equations are used (their
+    O(T) corrections, about 3 T in alpha_c at p = 3, are then below 1e-7, and the
+    saddle node is no longer resolved at T > 0)."""
     top = _T_max(p)
     T = check_param("T", T, low=0.0)
     if T >= top:
@@ -737,7 +768,7 @@ def _check_T(T, p):
             f"T must be in [0, T_max(p) = {top:.6f}) for p = {p}: no retrieval state "
             f"exists above; got {T}"
         )
-    return T
+    return 0.0 if math.factorial(p - 1) * T < 1e-8 else T
 
 
 @functools.cache
@@ -769,7 +800,7 @@ def alpha_c(p, T=0.0):
     Parameters
     ----------
     p : int or array_like
-        Number of interacting spins, p >= 2.
+        Number of interacting spins, 2 <= p <= 171 ((p - 1)! finite in float64).
     T : float or array_like, default=0.0
         Temperature, 0 <= T < :func:`T_max` (p).
 
@@ -815,7 +846,7 @@ def rs_retrieval(alpha, p, T=0.0):
     alpha : float
         Load P / N^(p-1), 0 <= alpha <= alpha_c(p, T).
     p : int
-        Number of interacting spins, p >= 2.
+        Number of interacting spins, 2 <= p <= 171 ((p - 1)! finite in float64).
     T : float, default=0.0
         Temperature, 0 <= T < T_max(p).
 

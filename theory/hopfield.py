@@ -92,7 +92,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize, special
 
-from theory._checks import check_param
+from theory._checks import check_choice, check_finite, check_param
 
 __all__ = [
     "RS",
@@ -555,7 +555,8 @@ def rs_spin_glass(alpha, T=0.0):
     alpha : float
         Load P / N > 0.
     T : float, default=0.0
-        Temperature, 0 <= T < T_g(alpha) = 1 + sqrt(alpha).
+        Temperature, 0 <= T < T_g(alpha) = 1 + sqrt(alpha); below 1e-10 the T = 0 solution
+        is returned.
 
     Returns
     -------
@@ -574,9 +575,10 @@ def rs_spin_glass(alpha, T=0.0):
     """
     alpha = check_param("alpha", alpha, low=0.0, closed=(False, True))
     T = check_param("T", T, low=0.0, high=T_g(alpha), closed=(True, False))
-    if T == 0.0:
+    if T < _T_MIN:  # the O(T) corrections are below 1e-9
         sigma = math.sqrt(alpha) + _SQRT_2_OVER_PI
-        return RS(0.0, 1.0, sigma * sigma / alpha, _SQRT_2_OVER_PI / sigma)
+        r = check_finite("alpha", alpha, sigma * sigma / alpha)  # r ~ 2 / (pi alpha)
+        return RS(0.0, 1.0, r, _SQRT_2_OVER_PI / sigma)
 
     def excess(log_kappa):
         kappa = math.exp(log_kappa)
@@ -620,8 +622,7 @@ def rs_path(alpha, T=0.0, branch="retrieval"):
         branch is defined only up to alpha_c(T).
     """
     solvers = {"retrieval": rs_retrieval, "spin_glass": rs_spin_glass}
-    if branch not in solvers:
-        raise ValueError(f"branch must be one of {sorted(solvers)}; got {branch!r}")
+    branch = check_choice("branch", branch, solvers)
     alpha, T = np.broadcast_arrays(np.asarray(alpha), np.asarray(T))
     points = [solvers[branch](a, t) for a, t in zip(alpha.flat, T.flat)]
     fields = np.array(points, dtype=float).reshape((*alpha.shape, 4))
@@ -674,7 +675,7 @@ def free_energy(m, q, r, alpha, T):
     Parameters
     ----------
     m : float
-        Overlap.
+        Overlap, -1 <= m <= 1.
     q : float
         EA order parameter, 0 <= q <= 1 and q > 1 - T (so that 1 - beta (1 - q) > 0).
     r : float
@@ -694,7 +695,7 @@ def free_energy(m, q, r, alpha, T):
     .. [1] Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987).
     """
     T = check_param("T", T, low=0.0, closed=(False, True))
-    m = check_param("m", m)
+    m = check_param("m", m, low=-1.0, high=1.0)
     q = check_param("q", q, low=0.0, high=1.0)
     if 1.0 - q >= T:
         raise ValueError(f"q must be > 1 - T = {1.0 - T} so that 1 - beta (1 - q) > 0; got {q}")
@@ -719,7 +720,7 @@ def energy(m, C, r, alpha):
     Parameters
     ----------
     m : float
-        Overlap.
+        Overlap, -1 <= m <= 1.
     C : float
         Susceptibility, 0 <= C < 1.
     r : float
@@ -736,7 +737,7 @@ def energy(m, C, r, alpha):
     ----------
     .. [1] Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987).
     """
-    m = check_param("m", m)
+    m = check_param("m", m, low=-1.0, high=1.0)
     C = check_param("C", C, low=0.0, high=1.0, closed=(True, False))
     r = check_param("r", r, low=0.0)
     alpha = check_param("alpha", alpha, low=0.0)
@@ -1042,7 +1043,7 @@ def rsb1_energy(m, q0, C, mu, r0, r1, alpha):
     Parameters
     ----------
     m : float
-        Overlap.
+        Overlap, -1 <= m <= 1.
     q0 : float
         Overlap between states, 0 < q0 < 1.
     C : float
@@ -1063,7 +1064,7 @@ def rsb1_energy(m, q0, C, mu, r0, r1, alpha):
     .. [1] Crisanti, Amit, Gutfreund, Europhys. Lett. 2, 337 (1986).
     .. [2] Steffan, Kühn, Z. Phys. B 95, 249 (1994).
     """
-    m = check_param("m", m)
+    m = check_param("m", m, low=-1.0, high=1.0)
     q0 = check_param("q0", q0, low=0.0, high=1.0, closed=(False, False))
     C = check_param("C", C, low=0.0, high=1.0, closed=(True, False))
     mu = check_param("mu", mu, low=0.0, closed=(False, True))
@@ -1074,14 +1075,20 @@ def rsb1_energy(m, q0, C, mu, r0, r1, alpha):
     if D <= 0.0:
         raise ValueError(f"mu must be < (1 - C) / (1 - q0) = {(1 - C) / (1 - q0)}; got {mu}")
     sigma0 = math.sqrt(alpha * r0)
+    extremes = ("alpha, r0, r1, mu", (alpha, r0, r1, mu))  # where float64 cannot follow
+    if not 0.0 < sigma0 < math.inf:
+        check_finite(*extremes, math.nan)
     log_z = _rsb1_averages(abs(m) / sigma0, math.sqrt((r1 - r0) / r0), mu * sigma0)[3]
-    return (
-        0.5 * alpha
-        + 0.5 * m * m
-        + 0.5 * alpha / mu * math.log(D / (1.0 - C))
-        - 0.5 * alpha * q0 / D
-        + 0.5 * alpha * (r1 * C + mu * (r1 - r0 * q0))
-        - log_z / mu
+    return check_finite(
+        *extremes,
+        (
+            0.5 * alpha
+            + 0.5 * m * m
+            + 0.5 * alpha / mu * math.log(D / (1.0 - C))
+            - 0.5 * alpha * q0 / D
+            + 0.5 * alpha * (r1 * C + mu * (r1 - r0 * q0))
+            - log_z / mu
+        ),
     )
 
 

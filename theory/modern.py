@@ -42,7 +42,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import special
 
-from theory._checks import check_param
+from theory._checks import check_finite, check_param
 
 __all__ = [
     "EnergyBounds",
@@ -99,7 +99,8 @@ def _check_state(s, N, batch=False):
 
 
 def _check_beta(beta):
-    return check_param("beta", beta, low=0.0, closed=(False, True))
+    """beta > 0, a normal float64 (a subnormal one keeps too few digits to divide by)."""
+    return check_param("beta", beta, low=np.finfo(np.float64).tiny)
 
 
 def _max_norm(xi):
@@ -115,8 +116,9 @@ def energy(xi, s, beta):
         E = -\beta^{-1}\ln\sum_{\mu=1}^P e^{\beta \xi^{\mu T} s} + \tfrac12 s^T s
             + \beta^{-1}\ln P + \tfrac12 M^2,
 
-    M the largest pattern norm, with the log-sum-exp evaluated stably (shifted by its
-    largest exponent).
+    M the largest pattern norm. With a = xi s and d = a - max a the first and third terms
+    are -max a - beta^-1 ln(1 + mean(expm1(beta d))): finite and accurate for every
+    beta, the small (-> -mean a) and the large (-> -max a) alike.
 
     Parameters
     ----------
@@ -125,7 +127,7 @@ def energy(xi, s, beta):
     s : array_like of shape (N,)
         State (query).
     beta : float
-        Inverse temperature, beta > 0.
+        Inverse temperature, beta > 0 (a normal float64).
 
     Returns
     -------
@@ -139,8 +141,12 @@ def energy(xi, s, beta):
     xi = _check_patterns(xi)
     s = _check_state(s, xi.shape[1])
     beta = _check_beta(beta)
-    lse = special.logsumexp(beta * (xi @ s)) / beta
-    return float(-lse + 0.5 * s @ s + math.log(xi.shape[0]) / beta + 0.5 * _max_norm(xi) ** 2)
+    a = xi @ s
+    with np.errstate(over="ignore"):
+        mean = np.mean(np.expm1(beta * (a - a.max())))  # in [-1, 0]
+    lse = a.max() + math.log1p(mean) / beta  # lse(beta, a) - ln(P) / beta
+    E = -lse + 0.5 * s @ s + 0.5 * _max_norm(xi) ** 2
+    return float(check_finite("xi, s", "their entries", E))
 
 
 def energy_bounds(xi, beta):
@@ -244,7 +250,8 @@ def separation_threshold(P, beta, max_norm):
     P = check_param("P", P, low=2, integer=True)
     beta = _check_beta(beta)
     M = check_param("max_norm", max_norm, low=0.0, closed=(False, True))
-    return 2.0 / (beta * P) + math.log(2.0 * (P - 1) * P * beta * M * M) / beta
+    log = math.log(2.0 * (P - 1) * P) + math.log(beta) + 2.0 * math.log(M)  # no overflow
+    return check_finite("beta", beta, 2.0 / (beta * P) + log / beta)
 
 
 def well_separated(xi, beta):
@@ -382,10 +389,30 @@ def storage_constant(N, failure, beta, max_norm):
     .. [1] Ramsauer et al., ICLR 2021, arXiv:2008.02217, Theorem 3 (Theorem A5).
     """
     N, failure, beta, max_norm = _check_sphere(N, failure, beta, max_norm)
-    K2 = max_norm * max_norm / (N - 1)
-    a = 2.0 / (N - 1) * (1.0 + math.log(2.0 * beta * K2 * failure * (N - 1)))
-    b = 2.0 * K2 * beta / 5.0
-    return float(b / special.lambertw(b * math.exp(a), 0).real)
+    log_K2 = 2.0 * math.log(max_norm) - math.log(N - 1)  # in logs: nothing overflows
+    a = 2.0 / (N - 1) * (1.0 + math.log(2.0 * failure) + math.log(beta) + log_K2 + math.log(N - 1))
+    log_b = math.log(0.4) + log_K2 + math.log(beta)
+    log_c = log_b - _log_lambert_w(a + log_b)
+    if log_c > math.log(np.finfo(np.float64).max):
+        check_finite("beta, max_norm", (beta, max_norm), math.inf)
+    return math.exp(log_c)
+
+
+def _log_lambert_w(log_x):
+    """ln W0(x) from ln x, x > 0: ln x where x is below 1e-300 (W0(x) = x (1 - x + ...)),
+    W0 by scipy where x is finite, else from w + ln w = ln x by Newton's method (w > 1
+    there, and the iteration converges quadratically from w = ln x)."""
+    if log_x < -690.0:
+        return log_x
+    if log_x < 700.0:
+        return math.log(special.lambertw(math.exp(log_x), 0).real)
+    w = log_x
+    for _ in range(50):
+        step = (w + math.log(w) - log_x) / (1.0 + 1.0 / w)
+        w -= step
+        if abs(step) <= 1e-15 * w:
+            break
+    return math.log(w)
 
 
 def storage_capacity(N, failure, beta, max_norm):
@@ -432,7 +459,13 @@ def storage_capacity(N, failure, beta, max_norm):
     """
     N, failure, beta, max_norm = _check_sphere(N, failure, beta, max_norm)
     c = storage_constant(N, failure, beta, max_norm)
-    bound = math.sqrt(failure) * c ** ((N - 1) / 4.0)
+    log_bound = 0.5 * math.log(failure) + (N - 1) / 4.0 * math.log(c)
+    if log_bound > math.log(np.finfo(np.float64).max):
+        raise ValueError(
+            "N, beta, max_norm must be small enough that the bound sqrt(failure) "
+            f"c^((N - 1)/4) is finite in float64; got N = {N}, c = {c:.6g}"
+        )
+    bound = math.exp(log_bound)
     if bound < 2.0:
         raise ValueError(
             f"Theorem 3 needs c >= (2 / sqrt(failure))**(4 / (N - 1)), a bound of at least 2 "

@@ -150,9 +150,10 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize, stats
 
-from theory._checks import check_param
+from theory._checks import check_finite, check_param, check_real_array, check_rng, check_size
 
 __all__ = [
+    "MediumLoad",
     "ParallelRegime",
     "PhaseLines",
     "Solutions",
@@ -169,6 +170,8 @@ __all__ = [
     "majority_overlap",
     "majority_overlap_limit",
     "majority_state",
+    "medium_load_parallel",
+    "medium_load_stable_below",
     "onset_temperatures",
     "parallel_regime",
     "parallel_state",
@@ -176,6 +179,7 @@ __all__ = [
     "regime",
     "self_consistency",
     "solutions",
+    "unsupervised_solutions",
 ]
 
 # 3^P configurations are enumerated exactly; P = 8 is 6561 of them.
@@ -185,8 +189,9 @@ _TIE = 1e-10
 # Stationary points: |grad f| below _CONVERGED; two are the same state within _SAME.
 _CONVERGED = 1e-11
 _SAME = 1e-7
+_STEP = 0.1 * _SAME  # a converged Newton step (see _newton)
 _DESCENT_STEPS = 400
-_NEWTON_STEPS = 40
+_NEWTON_STEPS = 60
 _RANDOM_STARTS = 24
 # Lattice probes of the T = 0 cells (see _probes_T0): spacing 1/L, at most ~_PROBES points.
 _PROBES = 6000
@@ -205,7 +210,9 @@ class Solutions(NamedTuple):
     f : ndarray of shape (S,)
         Free energy per spin (the energy at T = 0), ascending.
     stable : ndarray of shape (S,), bool
-        Every Hessian eigenvalue positive (at T = 0: no tied field).
+        Every Hessian eigenvalue positive (at T = 0: no tied field); always true of the
+        global minimum, which at T = T_c is the paramagnet, a quartic minimum with a
+        singular Hessian.
     ground : int
         Index of the global minimum of f (always 0: the list is sorted by f).
     """
@@ -252,31 +259,38 @@ class PhaseLines(NamedTuple):
 
 
 class _SiteLaw(NamedTuple):
-    """The joint law of the P entries a Hebbian network stores at one site.
+    """The joint law of the entries a Hebbian network stores at one site.
 
-    ``v`` (C, P) are the stored entries, ``p`` (C,) their probabilities (all positive),
-    ``g`` (C, P) = E[xi | v], which turns an average of tanh into an archetype overlap.
+    ``v`` (C, K) are the stored entries (K = P patterns, or P M examples), ``p`` (C,)
+    their probabilities (all positive), ``g`` (C, P) = E[xi | v], which turns an average
+    of tanh into an archetype overlap. ``block`` entries in a row belong to one
+    archetype: permuting the archetypes, flipping the sign of one and permuting the
+    entries within its block are the symmetries of the law.
     """
 
     v: np.ndarray
     p: np.ndarray
     g: np.ndarray
+    block: int = 1
 
 
 _MAX_SITE_CLASSES = 10**7  # the exact site averages enumerate every class
 
 
 def _product_law(values, probs, readout, P):
-    """P i.i.d. patterns with one-pattern law (values, probs, readout), zero atoms dropped."""
+    """P i.i.d. archetypes with one-archetype law (values, probs, readout), zero atoms
+    dropped; ``values`` (K,) for one entry per archetype, (K, B) for a block of B."""
     keep = probs > 0.0
     values, probs, readout = values[keep], probs[keep], readout[keep]
-    if values.size**P > _MAX_SITE_CLASSES:
+    K = len(values)
+    if K**P > _MAX_SITE_CLASSES:
         raise ValueError(
-            f"P must leave at most {_MAX_SITE_CLASSES:.0e} site classes ({values.size}^P "
-            f"entries for the patterns' {values.size} values); got P = {P}"
+            f"P must leave at most {_MAX_SITE_CLASSES:.0e} site classes ({K}^P for the "
+            f"{K} values of one archetype's entries); got P = {P}"
         )
-    index = np.array(list(itertools.product(range(values.size), repeat=P))).reshape(-1, P)
-    return _SiteLaw(values[index], np.prod(probs[index], axis=1), readout[index])
+    index = np.array(list(itertools.product(range(K), repeat=P))).reshape(-1, P)
+    v = values[index].reshape(len(index), -1)
+    return _SiteLaw(v, np.prod(probs[index], axis=1), readout[index], v.shape[1] // P)
 
 
 @functools.lru_cache(maxsize=128)
@@ -309,6 +323,26 @@ def _example_law(d, P, M, r):
     probs = np.concatenate([half[::-1], [d + a * tie], half])
     readout = np.concatenate([-vote[::-1], [0.0], vote])
     return _product_law(values, probs, readout, P)
+
+
+@functools.lru_cache(maxsize=32)
+def _unsupervised_law(d, P, M, r):
+    """Every example on its own: the block of an archetype's M entries xi chi^a / sqrt(R M).
+
+    A block is blank (probability d) or xi (chi^1, ..., chi^M) with xi = +-1. The signs
+    c in {+-1}^M arise from xi = +1, chi = c and from xi = -1, chi = -c, with
+    probabilities (a/2) q^j (1 - q)^(M-j) and (a/2) q^(M-j) (1 - q)^j, q = (1 + r)/2, j the
+    +1 entries of c; the readout E[xi | c] is their difference over their sum.
+    """
+    q, a = 0.5 * (1.0 + r), 1.0 - d
+    signs = np.array(list(itertools.product((1.0, -1.0), repeat=M)))
+    j = np.count_nonzero(signs > 0.0, axis=1)
+    up, down = q**j * (1.0 - q) ** (M - j), q ** (M - j) * (1.0 - q) ** j
+    scale = 1.0 / math.sqrt(example_normalisation(M, r) * M)
+    values = np.vstack([np.zeros((1, M)), signs * scale])
+    probs = np.concatenate([[d], 0.5 * a * (up + down)])
+    vote = np.divide(up - down, up + down, out=np.zeros_like(up), where=up + down > 0.0)
+    return _product_law(values, probs, np.concatenate([[0.0], vote]), P)
 
 
 def _fields(law, n):
@@ -369,9 +403,21 @@ def _stable(law, n, beta):
 # Finding all solutions
 
 
-def _canonical(n):
-    """|n| sorted in decreasing order: the representative of the symmetry class."""
-    return -np.sort(-np.abs(n), axis=-1)
+def _canonical(n, block=1):
+    """The representative of the symmetry class of n.
+
+    One entry per archetype (``block`` = 1): |n| sorted in decreasing order. Blocks of
+    examples: each block's sign made to give it a non-negative sum, its entries sorted in
+    decreasing order, the blocks in decreasing lexicographic order.
+    """
+    if block == 1:
+        return -np.sort(-np.abs(n), axis=-1)
+    blocks = n.reshape(*n.shape[:-1], -1, block)
+    blocks = blocks * np.where(blocks.sum(axis=-1, keepdims=True) < 0.0, -1.0, 1.0)
+    blocks = -np.sort(-blocks, axis=-1).reshape(-1, *blocks.shape[-2:])
+    for row in blocks:
+        row[:] = row[np.lexsort(-row.T[::-1])]
+    return blocks.reshape(n.shape)
 
 
 def _distinct(n):
@@ -390,8 +436,10 @@ def _starts(law, rng, extra=()):
     P = law.v.shape[1]
     scale = np.abs(law.v[:, 0]) @ law.p
     uniform = np.tril(np.ones((P, P)))
-    random = _canonical(np.random.default_rng(rng).random((_RANDOM_STARTS, P)))
-    return scale * np.vstack([np.zeros((1, P)), uniform, *extra, random])
+    # examples of one archetype may also be anti-aligned: random signs within blocks
+    low = 0.0 if law.block == 1 else -0.5
+    random = np.random.default_rng(rng).uniform(low, 1.0, (_RANDOM_STARTS * law.block, P))
+    return scale * np.vstack([np.zeros((1, P)), uniform, *extra, _canonical(random, law.block)])
 
 
 def _descend(law, n, beta):
@@ -409,16 +457,22 @@ def _descend(law, n, beta):
 
 
 def _newton(law, n, beta):
-    """Newton's method on grad f = n - <v tanh(beta n . v)> = 0; rows that converge."""
+    """Newton's method on grad f = n - <v tanh(beta n . v)> = 0; the rows that converge.
+
+    A row has converged when its gradient is below _CONVERGED and its Newton step below
+    _STEP. The step decides near a degenerate minimum: at T_c the paramagnet is a
+    quartic minimum, where |grad| ~ |n|^3 is below _CONVERGED already at |n| ~ 1e-4,
+    and Newton's steps (each a third of the way there) go on to n = 0.
+    """
     step_cap = np.abs(law.v[:, 0]) @ law.p
     for _ in range(_NEWTON_STEPS):
         grad = n - _rhs(law, n, beta)
-        if np.max(np.abs(grad), initial=0.0) < _CONVERGED:
-            break
         step = np.einsum("...kl,...l->...k", np.linalg.pinv(_hessian(law, n, beta)), grad)
         size = np.max(np.abs(step), axis=-1, keepdims=True)
+        converged = (np.max(np.abs(grad), axis=-1) < _CONVERGED) & (size[..., 0] < _STEP)
+        if np.all(converged):
+            break
         n = n - step * np.minimum(1.0, step_cap / np.maximum(size, 1e-300))
-    converged = np.max(np.abs(n - _rhs(law, n, beta)), axis=-1) < _CONVERGED
     return n[converged]
 
 
@@ -454,13 +508,13 @@ def _stationary(law, beta, rng, extra=(), saddles=True):
     starts = _starts(law, rng, extra)
     if math.isinf(beta):
         probes = np.vstack([starts, _probes_T0(law.v.shape[1])])
-        images = np.unique(_canonical(_rhs(law, probes, beta)), axis=0)
+        images = np.unique(_canonical(_rhs(law, probes, beta), law.block), axis=0)
         candidates = np.vstack([images, _descend(law, images, beta)])
         fixed = np.max(np.abs(_rhs(law, candidates, beta) - candidates), axis=-1) < _CONVERGED
-        return _distinct(_canonical(candidates[fixed]))
+        return _distinct(_canonical(candidates[fixed], law.block))
     minima = _descend(law, starts, beta)
     found = _newton(law, np.vstack([minima, starts]) if saddles else minima, beta)
-    return _distinct(_canonical(found))
+    return _distinct(_canonical(found, law.block))
 
 
 def _solutions(law, beta, rng, extra=(), saddles=True):
@@ -470,7 +524,11 @@ def _solutions(law, beta, rng, extra=(), saddles=True):
     order = np.argsort(f, kind="stable")
     n, f = n[order], f[order]
     m = n if law.g is law.v else _readout(law, n, beta)
-    return Solutions(m, n, f, _stable(law, n, beta), 0)
+    if law.block > 1:  # examples: the archetype overlaps in canonical form
+        m = _canonical(m)
+    stable = _stable(law, n, beta)
+    stable[0] = True  # the global minimum, even where its Hessian is singular (T = T_c)
+    return Solutions(m, n, f, stable, 0)
 
 
 # ---------------------------------------------------------------------------------
@@ -494,7 +552,7 @@ def _beta(T):
 
 
 def _check_m(m):
-    m = np.asarray(m, dtype=float)
+    m = check_real_array("m", m)
     if m.ndim == 0 or not 1 <= m.shape[-1] <= _P_MAX or not np.all(np.isfinite(m)):
         raise ValueError(
             f"m must be a finite array of shape (..., P) with 1 <= P <= {_P_MAX}; "
@@ -594,7 +652,7 @@ def hessian(m, d, T):
     """
     m, d = _check_m(m), _check_d(d)
     T = check_param("T", T, low=0.0, closed=(False, True))
-    return _hessian(_archetype_law(d, m.shape[-1]), m, 1.0 / T)
+    return check_finite("T", T, _hessian(_archetype_law(d, m.shape[-1]), m, 1.0 / T))
 
 
 def is_stable(m, d, T):
@@ -659,6 +717,7 @@ def solutions(d, T, P, *, rng=0):
     .. [2] Agliari, Barra, Galluzzi, Isopi, arXiv:1304.4488 (2013).
     """
     d, T, P = _check_d(d), _check_T(T), _check_P(P)
+    check_rng(rng)
     return _archetype_solutions(d, T, P, rng)
 
 
@@ -690,7 +749,7 @@ def global_minimum(d, T, P):
         Canonical overlaps m_1 >= ... >= m_P >= 0.
     """
     P = _check_P(P)
-    d, T = np.broadcast_arrays(np.asarray(d, dtype=float), np.asarray(T, dtype=float))
+    d, T = np.broadcast_arrays(check_real_array("d", d), check_real_array("T", T))
     out = np.empty((*d.shape, P))
     for index in np.ndindex(d.shape):
         d_i, T_i = _check_d(d[index].item()), _check_T(T[index].item())
@@ -759,6 +818,7 @@ def hierarchical_state(d, P):
        Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
     """
     d, P = _check_d(d), check_param("P", P, low=1, integer=True)
+    check_size("P", P, P)
     return (1.0 - d) * d ** np.arange(P)
 
 
@@ -781,6 +841,7 @@ def hierarchical_threshold(P):
     float
     """
     P = check_param("P", P, low=1, integer=True)
+    check_size("P", P, P)
     if P <= 2:
         return 1.0
     return optimize.brentq(lambda d: np.sum(d ** np.arange(1, P)) - 1.0, 0.5, 1.0, xtol=1e-15)
@@ -1010,6 +1071,12 @@ def onset_temperatures(d, P):
         does (d = 0: the Hopfield pure state is the global minimum down to T = 0).
     """
     d, P = _check_d(d), _check_P(P)
+    if 0.0 < d and d ** (P - 1) < np.finfo(np.float64).tiny:
+        raise ValueError(
+            f"d must be 0 or large enough that the weight d^(P-1) of the last level is a "
+            f"normal float64 (d >= {np.finfo(np.float64).tiny ** (1 / (P - 1)):.3g} for "
+            f"P = {P}); got {d}"
+        )
     onset = np.full(P, math.nan)
     onset[0] = 1.0 - d
     for k in range(1, P if d > 0.0 else 1):
@@ -1043,7 +1110,7 @@ def phase_lines(d, P):
         (:func:`parallel_regime`).
     """
     P = check_param("P", P, low=2, high=_P_MAX, integer=True)
-    d = np.atleast_1d(np.asarray(d, dtype=float))
+    d = np.atleast_1d(check_real_array("d", d))
     parallel = np.array([parallel_regime(x, P) for x in d]).reshape(d.size, 2)
     return PhaseLines(
         d,
@@ -1059,7 +1126,9 @@ def phase_lines(d, P):
 
 
 def _check_M(M):
-    return check_param("M", M, low=1, integer=True)
+    M = check_param("M", M, low=1, integer=True)
+    check_size("M", M, M)  # the law of the M examples' sum
+    return M
 
 
 def _check_r(r):
@@ -1085,7 +1154,9 @@ def dataset_entropy(M, r):
     .. [1] Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
     """
     M, r = _check_M(M), _check_r(r)
-    return math.inf if r == 0.0 else (1.0 - r * r) / (M * r * r)
+    if r == 0.0:
+        return math.inf
+    return check_finite("r", r, (1.0 - r * r) / M / r / r)
 
 
 def example_normalisation(M, r):
@@ -1219,4 +1290,219 @@ def learned_solutions(d, T, P, M, r, *, rng=0):
     """
     d, T, P = _check_d(d), _check_T(T), _check_P(P)
     M, r = _check_M(M), _check_r(r)
+    check_rng(rng)
     return _solutions(_example_law(d, P, M, r), _beta(T), rng)
+
+
+def unsupervised_solutions(d, T, P, M, r, *, rng=0):
+    r"""Solutions of the low-load theory of the unsupervised network, example by example.
+
+    Hebb on every example, :math:`J = \frac{1}{NRM}\sum_{\mu,a}\eta^{\mu,a}
+    \eta^{\mu,a\,T}`, is a Hopfield network storing the P M examples, whose order
+    parameters are the overlaps with every example:
+
+    .. math::
+
+        n_{\mu a} = \langle v^{\mu a} \tanh(\beta\, n\cdot v)\rangle, \qquad
+        m_\mu = \langle \xi^\mu \tanh(\beta\, n\cdot v)\rangle, \qquad
+        v^{\mu a} = \xi^\mu \chi^{\mu a} / \sqrt{RM},
+
+    averaged exactly over the :math:`2^M` signs of an archetype's examples (and its
+    blanks). Where all examples of an archetype have the same overlap, n_{mu a} =
+    n_mu / sqrt(M), this is :func:`learned_solutions` [1]_; without that ansatz the
+    network also has the states that follow single examples or mixtures of a few, which
+    zero-temperature dynamics from random starts reaches at small M. For P = 1 the
+    single-example state, s = xi chi^1 on the non-blank sites, is a fixed point iff
+    (M - 1) r^2 < 1 (its own example's signal 1 against the crosstalk r^2 sum_{b>1}
+    chi^b chi^1 of the others), with archetype overlap m = r (1 - d). For P > 1 a state
+    that follows one example leaves the archetype's blanks to the other archetypes, as
+    the hierarchical state does. The solver is that of :func:`solutions` with the
+    symmetries of the examples (permutations within an archetype, the sign of a whole
+    archetype); at T = 0 its lattice probes meet every face only for P M <= 4, and for
+    larger P M the list holds the states reached from its starts (24 M random ones).
+
+    Parameters
+    ----------
+    d : float
+        Dilution, 0 <= d < 1.
+    T : float
+        Temperature, T >= 0.
+    P : int
+        Number of archetypes, P >= 1, with (2^M + 1)^P <= 1e7 site configurations.
+    M : int
+        Examples per archetype, M >= 1.
+    r : float
+        Quality of the examples, 0 <= r <= 1.
+    rng : int, numpy.random.Generator or None, default=0
+        Seeds the random starts.
+
+    Returns
+    -------
+    Solutions
+        ``m`` the archetype overlaps m_1 >= ... >= m_P >= 0, ``n`` the P M example
+        overlaps (blocks of M, each archetype's sign making its sum non-negative, its
+        entries and the blocks in decreasing order), sorted by free energy.
+
+    References
+    ----------
+    .. [1] Agliari, Alessandrelli, Barra, Ricci-Tersenghi, J. Stat. Mech. (2023) 113401.
+    """
+    d, T, P = _check_d(d), _check_T(T), _check_P(P)
+    M, r = _check_M(M), _check_r(r)
+    if (2**M + 1) ** P > _MAX_SITE_CLASSES:
+        raise ValueError(
+            f"M must leave at most {_MAX_SITE_CLASSES:.0e} site classes ((2^M + 1)^P); "
+            f"got M = {M} with P = {P}"
+        )
+    check_rng(rng)
+    return _solutions(_unsupervised_law(d, P, M, r), _beta(T), rng)
+
+
+# ---------------------------------------------------------------------------------
+# Medium load: P ~ N^delta patterns, each spin in a finite number of them
+
+
+class MediumLoad(NamedTuple):
+    """The symmetric parallel state at medium load.
+
+    Attributes
+    ----------
+    m : float
+        Overlap of every pattern with the state, in units of its non-blank fraction
+        1 - d (the fraction of its non-blank sites that the state matches, less those it
+        opposes).
+    eigenvalue : float
+        Curvature of the free energy against unequal overlaps,
+        1 - beta' <sech^2(beta' m (1 + S))> (beta' = (1 - d)/T): the state is stable where
+        it is positive (NaN at T = 0, where ties make it unstable).
+    """
+
+    m: float
+    eigenvalue: float
+
+
+@functools.lru_cache(maxsize=64)
+def _crosstalk_law(patterns_per_spin):
+    """The law of S = sum of the other patterns' entries at a pattern's non-blank site:
+    k ~ Poisson(patterns_per_spin) others, each +-1: values and probabilities."""
+    lam = patterns_per_spin
+    kmax = int(lam + 12.0 * math.sqrt(lam) + 25.0)  # P(k > kmax) < 1e-17 for lam <= 50
+    values, probs = [], []
+    for k, weight in enumerate(stats.poisson.pmf(np.arange(kmax + 1), lam)):
+        up = np.arange(k + 1)
+        values.append(2 * up - k)
+        probs.append(weight * stats.binom.pmf(up, k, 0.5))
+    values, probs = np.concatenate(values), np.concatenate(probs)
+    merged = np.unique(values)
+    return merged.astype(float), np.bincount(np.searchsorted(merged, values), weights=probs)
+
+
+def _check_reduced_T(reduced_T):
+    """0, or a normal float64 (1 / reduced_T must be finite)."""
+    reduced_T = check_param("reduced_T", reduced_T, low=0.0)
+    if 0.0 < reduced_T < np.finfo(np.float64).tiny:
+        raise ValueError(f"reduced_T must be 0 or a normal float64; got {reduced_T}")
+    return reduced_T
+
+
+def _check_patterns_per_spin(patterns_per_spin):
+    """0, or in [1e-12, 50]: below 1e-12 the stability edge, lambda / 2 to O(lambda^2),
+    sits at temperatures the solvers of the parallel state do not resolve."""
+    lam = check_param("patterns_per_spin", patterns_per_spin, low=0.0, high=50.0)
+    if 0.0 < lam < 1e-12:
+        raise ValueError(f"patterns_per_spin must be 0 or in [1e-12, 50]; got {lam}")
+    return lam
+
+
+def medium_load_parallel(reduced_T, patterns_per_spin):
+    r"""The symmetric parallel state of the multitasking network at medium load.
+
+    The setting of Agliari et al. [1]_ and Bartolucci & Annibale [2]_: P = alpha N^delta
+    patterns (0 < delta < 1), each entry non-blank with probability
+    :math:`1 - d = c/N^\delta`, so that a spin is non-blank in a Poisson number of
+    patterns of mean :math:`\lambda = \alpha c` (``patterns_per_spin``) while each pattern
+    has :math:`cN^{1-\delta} \to \infty` non-blank sites. Its overlap, in units of
+    1 - d, is then a mean over infinitely many sites, and the field on a spin involves
+    only its own patterns, :math:`h_i = (1 - d)\sum_{\nu \ni i} \xi_i^\nu m_\nu`: there is
+    no Gaussian crosstalk, and the temperature's scale is 1 - d (``reduced_T`` =
+    T / (1 - d)). With every overlap equal (all P patterns retrieved in parallel, the
+    state [1]_ finds in large regions of the phase diagram),
+
+    .. math::
+
+        m = \langle \tanh(\beta' m (1 + S)) \rangle, \qquad
+        S = \textstyle\sum_{j=1}^{k} \sigma_j,\ k \sim \mathrm{Poisson}(\lambda),\
+        \sigma_j = \pm 1,
+
+    :math:`\beta' = 1/` ``reduced_T``, which condenses below ``reduced_T`` = 1 (T_c =
+    1 - d). At T = 0, :math:`m = P(S \in \{0, 1\}) = E|S_K|/\lambda` (K ~ Poisson(λ)),
+    the largest mean overlap any state can have, since the overlaps' mean over patterns
+    is :math:`E[s_i \sum_{\nu\ni i}\xi_i^\nu]/\lambda`. Raising the overlap of one pattern
+    alone changes its own by :math:`\beta'\langle\mathrm{sech}^2\rangle` and the others'
+    by O(1 - d) each, so the state is stable against unequal overlaps where
+    :math:`1 - \beta'\langle\operatorname{sech}^2(\beta' m(1 + S))\rangle > 0`: near
+    T_c it is :math:`2\epsilon/(1 + 3\lambda)` (ε = 1 − T / T_c), positive; at low T
+    the ties 1 + S = 0 make it negative, and unequal ("hierarchical") overlaps take over,
+    as [2]_ report. These equations are derived here in the papers' setting (their
+    texts were not available to compare with); they hold for N -> infinity with the
+    pattern graph dense (two patterns share :math:`c^2 N^{1-2\delta} \to \infty` sites,
+    delta < 1/2), and at finite N the random couplings between patterns, of order
+    :math:`N^{-(1-\delta)/2}`, compete with a small eigenvalue.
+
+    Parameters
+    ----------
+    reduced_T : float
+        Temperature in units of 1 - d, >= 0.
+    patterns_per_spin : float
+        Mean number λ of patterns in which a spin is non-blank, 0 <= λ <= 50.
+
+    Returns
+    -------
+    MediumLoad
+        ``m`` (0 at and above ``reduced_T`` = 1) and the ``eigenvalue``.
+
+    References
+    ----------
+    .. [1] E. Agliari, A. Annibale, A. Barra, A. C. C. Coolen, D. Tantari, "Immune
+       networks: multi-tasking capabilities at medium load", J. Phys. A 46, 335101
+       (2013), arXiv:1302.7259.
+    .. [2] S. Bartolucci, A. Annibale, "Associative networks with diluted patterns:
+       dynamical analysis at low and medium load", J. Phys. A 47, 415001 (2014),
+       arXiv:1405.2454.
+    """
+    reduced_T = _check_reduced_T(reduced_T)
+    S, p = _crosstalk_law(_check_patterns_per_spin(patterns_per_spin))
+    if reduced_T == 0.0:
+        return MediumLoad(float(p @ _sign(1.0 + S)), math.nan)
+    beta = 1.0 / reduced_T
+    if beta <= 1.0:
+        return MediumLoad(0.0, 1.0 - beta)
+    m = optimize.brentq(
+        lambda m: p @ np.tanh(beta * m * (1.0 + S)) - m, 1e-300, 1.0, xtol=1e-15, rtol=1e-14
+    )
+    return MediumLoad(m, float(1.0 - beta * (p @ _sech2(beta * m * (1.0 + S)))))
+
+
+def medium_load_stable_below(patterns_per_spin):
+    """The reduced temperature below which the symmetric parallel state at medium load
+    is unstable (:func:`medium_load_parallel`'s eigenvalue crosses zero; it is stable
+    from there up to T_c, reduced_T = 1); 0 without crosstalk (patterns_per_spin = 0).
+
+    Parameters
+    ----------
+    patterns_per_spin : float
+        Mean number of patterns in which a spin is non-blank, 0 <= λ <= 50.
+
+    Returns
+    -------
+    float
+    """
+    lam = _check_patterns_per_spin(patterns_per_spin)
+    if lam == 0.0:
+        return 0.0
+
+    def eigenvalue(T):
+        return medium_load_parallel(T, lam).eigenvalue
+
+    low = min(1e-3, lam / 4)
+    return optimize.brentq(eigenvalue, low, 1.0 - 1e-9, xtol=1e-12 * min(1.0, lam))

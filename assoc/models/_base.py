@@ -15,7 +15,7 @@ import numpy as np
 import threadpoolctl
 
 from .._kernels import spins as _spins
-from .._validation import check_int, check_spins, fail
+from .._validation import check_batch, check_flag, check_int, check_spins, fail
 from ..patterns import overlap
 from .memory import Memory, Recall, not_applicable
 
@@ -49,9 +49,9 @@ class SpinMemory(Memory):
         Entries 0 of a cue are unknown bits (`assoc.patterns.mask`): each is set to +-1
         at random, drawn first from ``rng`` (nothing is drawn for a cue without 0s).
         """
-        s = check_spins("cue", cue, N=self.N, zeros=True)
+        s = check_batch("cue", check_spins("cue", cue, N=self.N, zeros=True))
         single = s.ndim == 1
-        s = np.array(s, dtype=np.int8, ndmin=2, copy=True)
+        s = np.array(s, dtype=np.int8, ndmin=2, order="C", copy=True)
         unknown = s == 0
         if unknown.any():
             s[unknown] = 2 * rng.integers(0, 2, size=int(unknown.sum()), dtype=np.int8) - 1
@@ -83,25 +83,36 @@ class SpinMemory(Memory):
             ),
         }
 
-    def _measure(self, s):
-        """(m, E): overlaps with the stored patterns and energies of the states s (B, N)."""
+    def _measure(self, s, kept=None):
+        """(m, E): overlaps with the stored patterns and energies of the states s (B, N),
+        from the quantities the engine keeps for them (computed when None)."""
         raise NotImplementedError
 
     def _tracer(self, trace):
         """A `Trace` of `_measure` when ``trace`` is true, else None."""
-        if not isinstance(trace, (bool, np.bool_)):
-            fail("trace", "True or False", repr(trace), error=TypeError)
-        return Trace(self._measure) if trace else None
+        return Trace(self._measure) if check_flag("trace", trace) else None
 
-    def _recall(self, s, single, h, n, s_mean, *, m, energy, trace=None):
-        """The `Recall` of the final states s with fields h after n sweeps; ``s_mean``
-        (T > 0) gives the overlaps of the time-averaged states."""
+    def _recall(self, s, single, kept, n, s_mean, fixed, trace=None):
+        """The `Recall` of the final states s, whose engine keeps ``kept``, after n sweeps.
+
+        Overlaps and energies come from ``kept`` (`_measure`). A state is converged when
+        ``fixed`` says the dynamics reached a sweep without a flip, else when it is a
+        fixed point of the T = 0 dynamics, s_i h_i >= 0 for every i (fields computed
+        only for those states). ``s_mean`` (T > 0) gives the overlaps of the
+        time-averaged states.
+        """
+        m, energy = self._measure(s, kept)
+        converged = np.zeros(s.shape[0], dtype=bool) if fixed is None else fixed.copy()
+        rest = np.flatnonzero(~converged)
+        if rest.size:
+            h = self._engine.fields(s[rest], kept[rest])
+            converged[rest] = np.all(s[rest] * h >= 0, axis=1)
         result = Recall(
             s=s,
             m=m,
             energy=energy,
             sweeps=n,
-            converged=np.all(s * h >= 0, axis=1),
+            converged=converged,
             m_mean=None if s_mean is None else overlap(self.xi, s_mean),
             m_trace=None if trace is None else trace.m,
             energy_trace=None if trace is None else trace.energy,
@@ -280,8 +291,9 @@ def zero_T_async(engine, s, *, max_sweeps, rng, observe=None):
 
     Returns
     -------
-    h, sweeps, converged
-        Final local fields (float64), sweeps used and convergence flags per replica.
+    kept, sweeps, converged
+        What the engine keeps for the final states (fields or overlaps), sweeps used
+        and whether each replica reached a sweep without a flip.
     """
     B, N = s.shape
     sweeps = np.zeros(B, dtype=np.int64)
@@ -299,7 +311,7 @@ def zero_T_async(engine, s, *, max_sweeps, rng, observe=None):
             sweeps += done
             converged |= fixed
             chunk *= 2
-        return engine.fields(s, kept), sweeps, converged
+        return kept, sweeps, converged
 
 
 def glauber(engine, s, *, beta, sweeps, equilibrate, rng, observe=None):
@@ -314,9 +326,9 @@ def glauber(engine, s, *, beta, sweeps, equilibrate, rng, observe=None):
 
     Returns
     -------
-    h, s_mean, flips
-        Final local fields, the time-averaged state over the measured sweeps and the
-        number of accepted flips per replica.
+    kept, s_mean, flips
+        What the engine keeps for the final states, the time-averaged state over the
+        measured sweeps and the number of accepted flips per replica.
     """
     B, N = s.shape
     s_sum = np.zeros((B, N), dtype=np.float64)
@@ -334,7 +346,7 @@ def glauber(engine, s, *, beta, sweeps, equilibrate, rng, observe=None):
             z = engine.thresholds(rng.random((B, C, N)), beta)
             skip = max(0, equilibrate - start)
             flips += _run(engine, s, kept, u, z, s_sum, skip, False, everyone, observe)[1]
-        return engine.fields(s, kept), s_sum / max(sweeps, 1), flips
+        return kept, s_sum / max(sweeps, 1), flips
 
 
 def logistic_thresholds(u, beta, unit=1.0):
@@ -361,14 +373,16 @@ def run_dynamics(engine, s, *, T, rng, options, observe=None):
 
     Returns
     -------
-    h, n, s_mean
-        Final fields, sweeps run per replica and the time-averaged state (None at T = 0).
+    kept, n, s_mean, fixed
+        What the engine keeps for the final states, sweeps run per replica, the
+        time-averaged state (None at T = 0) and which replicas reached a sweep without a
+        flip (None at T > 0).
     """
     if T == 0:
-        h, n, _ = zero_T_async(engine, s, rng=rng, observe=observe, **options)
-        return h, n, None
-    h, s_mean, _ = glauber(engine, s, beta=1.0 / T, rng=rng, observe=observe, **options)
-    return h, np.full(s.shape[0], options["equilibrate"] + options["sweeps"]), s_mean
+        kept, n, fixed = zero_T_async(engine, s, rng=rng, observe=observe, **options)
+        return kept, n, None, fixed
+    kept, s_mean, _ = glauber(engine, s, beta=1.0 / T, rng=rng, observe=observe, **options)
+    return kept, np.full(s.shape[0], options["equilibrate"] + options["sweeps"]), s_mean, None
 
 
 def synchronous(engine, s, *, max_sweeps, observe=None):
@@ -379,12 +393,14 @@ def synchronous(engine, s, *, max_sweeps, observe=None):
 
     Returns
     -------
-    h, sweeps
+    kept, sweeps
+        What the engine keeps for the final states, and the steps run per replica.
     """
     B = s.shape[0]
     sweeps = np.zeros(B, dtype=np.int64)
     previous = np.zeros_like(s)
-    h = engine.fields(s, engine.start(s))
+    kept = engine.start(s)
+    h = engine.fields(s, kept)
     active = np.ones(B, dtype=bool)
     if observe is not None:
         observe(s)
@@ -396,7 +412,8 @@ def synchronous(engine, s, *, max_sweeps, observe=None):
         s[active] = new[active]
         sweeps += active
         active &= changed & ~cycle
-        h = engine.fields(s, engine.start(s))
+        kept = engine.start(s)
+        h = engine.fields(s, kept)
         if observe is not None:
             observe(s)
-    return h, sweeps
+    return kept, sweeps

@@ -37,7 +37,7 @@ from typing import ClassVar
 import numpy as np
 
 from .._kernels import sdr as _sdr
-from .._validation import as_generator, check_array, check_int, fail
+from .._validation import as_generator, check_array, check_batch, check_int, check_size, fail
 from ..patterns import (
     _bools,
     _check_indices,
@@ -99,7 +99,7 @@ class DendriticNeurons(Memory):
     N : int
         Number of input cells, N >= 1.
     theta : int
-        NMDA spike threshold: active synapses a segment needs to fire, theta >= 1.
+        NMDA spike threshold: active synapses a segment needs to fire, 1 <= theta <= N.
     synapses : int, optional
         Synapses a segment grows per stored pattern, theta <= synapses <= N (at most the
         pattern's w active cells). Default: every active cell of the pattern.
@@ -125,7 +125,7 @@ class DendriticNeurons(Memory):
 
     def __init__(self, N, theta, *, synapses=None, segments=1, union=1):
         self.N = check_int("N", N, low=1)
-        self.theta = check_int("theta", theta, low=1)
+        self.theta = check_int("theta", theta, low=1, high=self.N)
         if synapses is not None:
             synapses = check_int("synapses", synapses, low=self.theta, high=self.N)
         self.synapses = synapses
@@ -256,8 +256,10 @@ class DendriticNeurons(Memory):
             words = pack_sdr(cue)
         else:
             cue = _check_indices("cue", cue, N=self.N)
+            check_size("N", (*cue.shape[:-1], _words(self.N)))
             words = np.zeros((*cue.shape[:-1], _words(self.N)), dtype=np.uint64)
             _sdr.pack(cue.reshape(-1, cue.shape[-1]), words.reshape(-1, words.shape[-1]))
+        check_batch("cue", words)
         single = words.ndim == 1
         words = words.reshape(-1, words.shape[-1])
         B = words.shape[0]

@@ -50,7 +50,7 @@ import numpy as np
 
 from .._kernels import dense as _dense
 from .._kernels import spins as _spins
-from .._validation import as_generator, check_choice, check_int, check_real, fail
+from .._validation import as_generator, check_choice, check_int, check_real, check_size, fail
 from ._base import SpinMemory, _Fields, run_dynamics
 from .memory import not_applicable
 
@@ -93,6 +93,41 @@ def _elementary_times_factorial(k, n):
     return f
 
 
+def _float_accurate(k, n):
+    """Whether float64 evaluates G = k! e_k of n signs, as a polynomial in their sum x
+    (`_elementary_times_factorial`), as the kernels do (Horner's scheme in x^2), with an
+    error below 2^-20 of the larger of |G(x)| and the typical |G|, sqrt(C(n, k)) k!
+    (its root mean square over random signs, e_k being orthogonal), at every sum x of n
+    signs.
+
+    Horner's scheme of degree d in y = x^2 errs by at most gamma_{2d} S(x),
+    S(x) = sum_j |G_j| |x|^j (Higham, Accuracy and Stability of Numerical Algorithms,
+    2nd ed., Eq. (5.3)), gamma_m = m u / (1 - m u), u = 2^-53; rounding the
+    coefficients to float64 and the product x Gamma(x^2) add two more units, and
+    (2d + 4) u S(x) bounds it all. The coefficients alternate in sign, so the
+    cancellation, and with it the error, grows with k. Where S(n) < 2^53 the evaluation
+    is exact. The test itself runs in float64 on every x at once: G(x) is known there to
+    within the same bound, which is subtracted from |G(x)|.
+    """
+    coefficients = _elementary_times_factorial(k, n)
+    if sum(abs(g) * n**j for j, g in enumerate(coefficients)) < 2**53:
+        return True
+    try:
+        c = np.array(coefficients[::-1], dtype=np.float64)  # highest first
+    except OverflowError:  # a coefficient beyond float64
+        return False
+    x = np.arange(n % 2, n + 1, 2, dtype=np.float64)  # G has the parity of k
+    value, terms = np.zeros_like(x), np.zeros_like(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for g in c:
+            value, terms = value * x + g, terms * x + abs(g)
+    if not np.isfinite(terms).all():  # partial sums beyond float64
+        return False
+    error = (2 * ((len(c) - 1) // 2) + 4) * 2.0**-53 * terms
+    typical = float(math.isqrt(math.comb(n, k)) * math.factorial(k))
+    return bool(np.all(error <= 2.0**-20 * np.maximum(np.abs(value) - error, typical)))
+
+
 def _in_x_squared(coefficients):
     """A polynomial of definite parity, G(x) = Gamma(x^2) or x Gamma(x^2), as
     (coefficients of Gamma, highest first, float64, padded to at least 4; whether G is
@@ -101,6 +136,13 @@ def _in_x_squared(coefficients):
     gamma = coefficients[1::2] if odd else coefficients[0::2]
     gamma = [0] * (4 - len(gamma)) + gamma[::-1]
     return np.array(gamma, dtype=np.float64), odd
+
+
+def _check_N(N):
+    """N >= 2 spins, with the 2N + 3 exponentials of a dense engine in memory."""
+    N = check_int("N", N, low=2)
+    check_size("N", (2 * N + 3,))
+    return N
 
 
 class DenseFields(_Fields):
@@ -196,13 +238,22 @@ class DenseHopfield(SpinMemory):
     _params = ("N", "F", "n", "T")
 
     def __init__(self, N, *, F="power", n=None, T=0.0):
-        self.N = check_int("N", N, low=2)
+        self.N = _check_N(N)
         self.F = check_choice("F", F, _KINDS)
         if F == "exponential":
             not_applicable("n", n, 'with F="exponential" (F(x) = exp(x) has no power n)')
             self.n = None
         else:
             self.n = check_int("n", 3 if n is None else n, low=2)
+            # a field sums terms up to G(N) >= 2 (N + 1)^(n-1), below 2^1000 (see store)
+            top = 1 + int(999 / math.log2(self.N + 1))
+            if self.n > top:
+                fail(
+                    "n",
+                    "small enough that the fields fit in float64 (2 (N + 1)^(n-1) < "
+                    f"2^1000: n <= {top} for N = {self.N})",
+                    self.n,
+                )
         self.T = check_real("T", T, low=0.0)
         self.xi = None
         self._engine = None
@@ -274,8 +325,8 @@ class DenseHopfield(SpinMemory):
         _dense.energies(kind, c, odd, M, E)
         return energy_scale * E
 
-    def _measure(self, s):
-        M = self._engine.start(s)
+    def _measure(self, s, kept=None):
+        M = self._engine.start(s) if kept is None else kept  # the overlaps xi s
         return M / self.N, self._energies(M)
 
     def recall(
@@ -313,13 +364,10 @@ class DenseHopfield(SpinMemory):
         observe = self._tracer(trace)
         rng = as_generator(rng)
         s, single = self._cues(cue, rng)
-        h, n, s_mean = run_dynamics(
+        kept, n, s_mean, fixed = run_dynamics(
             self._engine, s, T=self.T, rng=rng, options=options, observe=observe
         )
-        M = self._engine.start(s)
-        return self._recall(
-            s, single, h, n, s_mean, m=M / self.N, energy=self._energies(M), trace=observe
-        )
+        return self._recall(s, single, kept, n, s_mean, fixed, trace=observe)
 
 
 class PSpinHopfield(DenseHopfield):
@@ -354,7 +402,10 @@ class PSpinHopfield(DenseHopfield):
     N : int
         Number of spins, N >= 2.
     p : int, default=3
-        Number of spins in each interaction, 2 <= p <= min(N, 170).
+        Number of spins in each interaction, 2 <= p <= N, and small enough that float64
+        holds the fields: e_{p-1} of N - 1 signs is an alternating sum whose
+        cancellation grows with p, and p is refused where it could cost more than 20 of
+        float64's 53 bits, or where N^-(p-1) / p! underflows (N = 200: p <= 27).
     T : float, default=0.0
         Temperature (the retrieval state exists below ``theory.dense.T_max(p)``).
 
@@ -376,8 +427,19 @@ class PSpinHopfield(DenseHopfield):
     _params = ("N", "p", "T")
 
     def __init__(self, N, p=3, *, T=0.0):
-        N = check_int("N", N, low=2)
-        self.p = check_int("p", p, low=2, high=min(N, 170))  # p! in float64
+        N = _check_N(N)
+        p = check_int("p", p, low=2, high=N)
+        if not _p_in_float64(N, p):
+            top = max(q for q in range(2, p) if _p_in_float64(N, q))
+            fail(
+                "p",
+                f"one whose fields float64 holds for N = {N} (the cancellation in "
+                "e_(p-1) of N - 1 signs must cost at most 20 of its 53 bits, and "
+                f"N^-(p-1) / p! must not underflow; the largest p below this one that "
+                f"passes is {top})",
+                p,
+            )
+        self.p = p
         super().__init__(N, F="power", n=self.p, T=T)
 
     def _degree(self):
@@ -395,3 +457,15 @@ class PSpinHopfield(DenseHopfield):
     def alpha(self):
         """Load alpha = P / N^(p-1)."""
         return self.P / self.N ** (self.p - 1)
+
+
+def _p_in_float64(N, p):
+    """Whether the p-spin model of N spins has its fields and energies in float64: the
+    normalisations N^-(p-1) / (p-1)! and N^-(p-1) / p! are normal numbers, and
+    e_{p-1} of N - 1 signs and e_p of N signs are evaluated to 2^-20 (`_float_accurate`)."""
+    log_norm = -(p - 1) * math.log(N) - math.lgamma(p + 1)
+    return (
+        log_norm > math.log(np.finfo(np.float64).tiny)
+        and _float_accurate(p - 1, N - 1)
+        and _float_accurate(p, N)
+    )

@@ -20,7 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_generator, check_choice, check_int, check_real, fail
+from .._validation import (
+    as_generator,
+    check_choice,
+    check_int,
+    check_real,
+    check_size,
+    check_spins,
+    fail,
+)
 from ..patterns import overlap
 from ._base import (
     CouplingFields,
@@ -36,9 +44,21 @@ __all__ = ["Hopfield", "hebb", "pseudo_inverse", "storkey"]
 def hebb(xi):
     r"""Hebbian couplings J_ij = (1/N) sum_mu xi_i^mu xi_j^mu, J_ii = 0 (float32).
 
-    Works for +-1 and diluted {-1, 0, +1} patterns alike.
+    Works for +-1 and diluted {-1, 0, +1} patterns alike (``xi`` of shape (P, N), int8).
     """
-    return _hebb_counts(xi) / np.float32(xi.shape[1])
+    return _hebb(_check_rule_patterns(xi, zeros=True))
+
+
+def _hebb(patterns):
+    """`hebb` of integer patterns (or sums of them, as `Multitask` learns), unchecked."""
+    return _hebb_counts(patterns) / np.float32(patterns.shape[1])
+
+
+def _check_rule_patterns(xi, zeros):
+    """Patterns (P, N), int8 +-1 (or 0 too), whose (N, N) couplings fit in memory."""
+    check_spins("xi", xi, ndim=(2,), zeros=zeros)
+    check_size("xi", (xi.shape[1], xi.shape[1]))
+    return xi
 
 
 def _hebb_counts(xi):
@@ -54,9 +74,10 @@ def storkey(xi):
 
     J^mu_ij = J^{mu-1}_ij + (1/N) (xi_i xi_j - xi_i h_ji - h_ij xi_j),
     h_ij = sum_{k != i, j} J^{mu-1}_ik xi_k, with xi = xi^mu and J_ii = 0.
-    For +-1 patterns and zero diagonal, xi_i h_ji = xi_i h_j - J_ij with h = J xi.
+    For +-1 patterns and zero diagonal, xi_i h_ji = xi_i h_j - J_ij with h = J xi
+    (``xi`` of shape (P, N), int8 +-1).
     """
-    _P, N = xi.shape
+    _P, N = _check_rule_patterns(xi, zeros=False).shape
     J = np.zeros((N, N))
     for x in xi.astype(np.float64):
         h = J @ x
@@ -68,16 +89,17 @@ def storkey(xi):
 def pseudo_inverse(xi):
     r"""Projection couplings J = (1/N) xi^T C^+ xi, C = xi xi^T / N, J_ii = 0 (float32).
 
-    C^+ is the Moore-Penrose inverse, so linearly dependent patterns are allowed.
+    C^+ is the Moore-Penrose inverse, so linearly dependent patterns are allowed
+    (``xi`` of shape (P, N), int8 in {-1, 0, +1}).
     """
-    x = xi.astype(np.float64)
+    x = _check_rule_patterns(xi, zeros=True).astype(np.float64)
     N = xi.shape[1]
     J = x.T @ np.linalg.pinv(x @ x.T / N) @ x / N
     np.fill_diagonal(J, 0.0)
     return J.astype(np.float32)
 
 
-_RULES = {"hebb": hebb, "storkey": storkey, "pseudo_inverse": pseudo_inverse}
+_RULES = {"hebb": _hebb, "storkey": storkey, "pseudo_inverse": pseudo_inverse}
 
 
 def _integer_couplings_exact(patterns):
@@ -121,9 +143,9 @@ class Hopfield(SpinMemory):
         self.N = check_int("N", N, low=1)
         self.rule = check_choice("rule", rule, _RULES)
         self.T = check_real("T", T, low=0.0)
-        check_choice("fields", fields, {"auto", "couplings", "overlaps"})
-        if fields == "overlaps" and rule != "hebb":
-            fail("fields", '"couplings" or "auto" for the rule ' + repr(rule), '"overlaps"')
+        fields = check_choice("fields", fields, {"auto", "couplings", "overlaps"})
+        if fields == "overlaps" and self.rule != "hebb":
+            fail("fields", '"couplings" or "auto" for the rule ' + repr(self.rule), '"overlaps"')
         self.fields = fields
         self.xi = None
 
@@ -151,6 +173,8 @@ class Hopfield(SpinMemory):
     def store(self, xi):
         """Store the patterns ``xi`` (ndarray of shape (P, N), int8 +-1); returns self."""
         self.xi = self._check_patterns(xi)
+        if self._engine_kind == "couplings":
+            check_size("xi", (self.N, self.N), 4)  # the couplings, float32
         self._couple(self.xi)
         return self
 
@@ -180,8 +204,8 @@ class Hopfield(SpinMemory):
         s = self._check_state(s)
         return -0.5 * np.sum(s * self._engine.fields(s, self._engine.start(s)), axis=-1)
 
-    def _measure(self, s):
-        kept = self._engine.start(s)
+    def _measure(self, s, kept=None):
+        kept = self._engine.start(s) if kept is None else kept
         if isinstance(self._engine, OverlapFields):
             E = self._engine.energy(kept)
             if self._hebb_patterns is self.xi:  # the kept overlaps are N m
@@ -240,13 +264,10 @@ class Hopfield(SpinMemory):
         rng = as_generator(rng)
         s, single = self._cues(cue, rng)
         if dynamics == "sync":
-            h, n = synchronous(self._engine, s, observe=observe, **options)
-            s_mean = None
+            kept, n = synchronous(self._engine, s, observe=observe, **options)
+            s_mean = fixed = None
         else:
-            h, n, s_mean = run_dynamics(
+            kept, n, s_mean, fixed = run_dynamics(
                 self._engine, s, T=self.T, rng=rng, options=options, observe=observe
             )
-        energy = -0.5 * np.sum(s * h, axis=1)
-        return self._recall(
-            s, single, h, n, s_mean, m=overlap(self.xi, s), energy=energy, trace=observe
-        )
+        return self._recall(s, single, kept, n, s_mean, fixed, trace=observe)

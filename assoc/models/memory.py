@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import os
 import zipfile
 from dataclasses import dataclass, fields
 from typing import ClassVar
@@ -239,6 +240,7 @@ class Memory:
             Where to write; NumPy appends ``.npz`` to a name without it.
         """
         self._stored()
+        _check_path(path)
         arrays = {}
         params = {name: _encode(getattr(self, name), name, arrays) for name in self._params}
         for key, value in self._state().items():
@@ -300,6 +302,11 @@ def _decode(value, arrays):
     return value
 
 
+def _check_path(path):
+    if not isinstance(path, (str, os.PathLike)):
+        fail("path", "a file path (a str or path-like)", repr(path), error=TypeError)
+
+
 def load(path, kind=None):
     """Load a model saved by `Memory.save`.
 
@@ -322,6 +329,9 @@ def load(path, kind=None):
     """
     from .. import models
 
+    _check_path(path)
+    if kind is not None and not (isinstance(kind, type) and issubclass(kind, Memory)):
+        fail("kind", "None or a model class of assoc.models", repr(kind), error=TypeError)
     try:
         with np.load(path, allow_pickle=False) as f:
             meta = json.loads(str(f["__meta__"][()]))

@@ -64,7 +64,16 @@ import numpy as np
 from scipy import special
 from scipy.spatial.distance import cdist
 
-from .._validation import as_generator, check_array, check_choice, check_int, check_real, fail
+from .._validation import (
+    as_generator,
+    check_array,
+    check_batch,
+    check_choice,
+    check_flag,
+    check_int,
+    check_real,
+    fail,
+)
 from ..patterns import overlap
 from .memory import Memory, Recall, not_applicable
 
@@ -95,6 +104,15 @@ def check_entmax_alpha(alpha, name="alpha"):
     return check_real(name, alpha, low=low, high=high)
 
 
+def _check_scores(a):
+    """Scores of shape (..., P), P >= 1: finite floats; returned C-contiguous, so that
+    the sums, and the result, do not depend on the memory layout."""
+    check_array("a", a, kinds="f")
+    if a.ndim == 0 or a.shape[-1] == 0:
+        fail("a", "an array of shape (..., P) with P >= 1", f"shape {a.shape}")
+    return np.ascontiguousarray(a)
+
+
 def sparsemax(a):
     r"""The Euclidean projection of ``a`` onto the probability simplex, along the last axis.
 
@@ -111,6 +129,7 @@ def sparsemax(a):
     -------
     ndarray of shape (..., P), same dtype
     """
+    a = _check_scores(a)
     a = a - a.max(axis=-1, keepdims=True)  # sparsemax(a + c) = sparsemax(a); no rounding
     ranked = -np.sort(-a, axis=-1)  # of the largest entries against 1
     k = np.arange(1, a.shape[-1] + 1, dtype=a.dtype)
@@ -149,6 +168,7 @@ def entmax(a, alpha=1.5):
         If alpha is outside [1, 2] or not finite ("alpha must be in [1.0, 2.0]; got
         ..."), as the PyTorch entmax.
     """
+    a = _check_scores(a)
     alpha = check_entmax_alpha(alpha)
     if alpha == 1.0:
         return special.softmax(a, axis=-1)
@@ -384,9 +404,8 @@ class ModernHopfield(Memory):
         as_generator(rng)
         max_iter = check_int("max_iter", max_iter, low=1)
         tol = check_real("tol", tol, low=0.0)
-        if not isinstance(trace, (bool, np.bool_)):
-            fail("trace", "True or False", repr(trace), error=TypeError)
-        cue = self._check_state(cue, name="cue")
+        check_flag("trace", trace)
+        cue = check_batch("cue", self._check_state(cue, name="cue"))
         single = cue.ndim == 1
         s = np.array(cue, ndmin=2, dtype=np.result_type(self.xi, cue), copy=True)
         B = s.shape[0]

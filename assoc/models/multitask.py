@@ -32,7 +32,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .._validation import check_array, check_real, check_spins, fail
+from .._validation import check_array, check_flag, check_real, check_spins, fail
 from ..patterns import overlap
 from ._base import Recall
 from .hopfield import Hopfield
@@ -111,6 +111,7 @@ class Multitask(Hopfield):
         check_array("eta", eta, ndim=(3,), shape=(None, None, self.N), kinds="i")
         check_spins("eta", eta.reshape(-1, self.N), N=self.N, ndim=(2,), zeros=True)
         r = check_real("r", r, low=0.0, high=1.0, closed=(False, True))
+        supervised = check_flag("supervised", supervised)
         P, M, N = eta.shape
         if P == 0 or M == 0:
             fail("eta", "at least one archetype and one example each", f"shape {eta.shape}")

@@ -58,7 +58,10 @@ simulation; its defaults here are those of Rinkus's own demonstration of the CSA
 [RD]_ (expansivity - 1 = 400 G^2 at most, a sigmoid of eccentricity 15 and inflection 50
 on a V scale of 100, i.e. s2 = 100/15, s3 = 0.5, no familiarity floor). The floor G_- of
 the "2014" variant is the lower G cut-off of the later code; its value is not given in
-the sources we could read, and 0.2 is chosen here.
+the sources we could read, and 0.2 is chosen here. The demonstration shows CMs of 5
+cells; its sigmoid gives a cell of full support at most e^{s2 s3} ~ 28 times the
+likelihood of one of none, too little for CMs of tens of cells, so `SparseyHierarchy`
+uses a steeper "sharp" variant (:data:`TRANSFORMS`).
 
 ==========  =========  ======================================================  =========
 parameter   default    meaning                                                 source
@@ -111,9 +114,12 @@ from .._kernels import sparsey as _kernel
 from .._validation import (
     as_generator,
     check_array,
+    check_batch,
     check_choice,
+    check_flag,
     check_int,
     check_real,
+    check_size,
     fail,
 )
 from ..patterns import _bools, pack_sdr, sdr_overlap
@@ -186,12 +192,41 @@ class Transform:
         return f"Transform({', '.join(changed)})"
 
 
-TRANSFORMS = {"2010": Transform(), "2014": Transform(G_minus=0.2)}
+TRANSFORMS = {
+    "2010": Transform(),
+    "2014": Transform(G_minus=0.2),
+    "sharp": Transform(chi=1e6, G_minus=0.2, sigma2=40.0, sigma3=0.8),
+}
 """The published variants: ``"2010"`` [R10]_ (no familiarity floor) and ``"2014"``
-[R14]_ (expansivity 1 below G_minus)."""
+[R14]_ (expansivity 1 below G_minus), with the numbers of Rinkus's demonstration [RD]_;
+and ``"sharp"``, chosen here for `SparseyHierarchy`: the 2014 form with a sigmoid so
+steep and high that at G = 1 the likelihood is 1.1 at V = 0.4, 7 at 0.5, 340 at 0.6,
+1.8e4 at 0.7, 5e5 at 0.8 and 1e6 from 0.9 on: a cell of support 1 wins a CM of 32 cells
+whose other cells have support 0 with chance 0.99997 (0.46 in the "2014" form), so a
+familiar input gets its own code back, while cells of support above about 0.9 stay
+nearly equally likely."""
 
 
 # ---- the CSA, step by step (NumPy) ---------------------------------------------------
+
+
+def _check_unit(name, x, shape=None, *, scalar=False):
+    """An array of floats in [0, 1] (supports, familiarities, probabilities), of
+    ``shape`` if given; with ``scalar`` a float in [0, 1] too."""
+    if scalar and not isinstance(x, np.ndarray):
+        return check_real(name, x, low=0.0, high=1.0)
+    check_array(name, x, ndim=None if shape is None else (len(shape),), shape=shape, kinds="f")
+    if ((x < 0) | (x > 1)).any():
+        fail(name, "an array of entries in [0, 1]", f"values {x[(x < 0) | (x > 1)][:3]}")
+    return x
+
+
+def _check_cms(name, x, Q):
+    """An array (..., Q cells), cells per CM Q (the number of CMs) dividing its last axis."""
+    Q = check_int("Q", Q, low=1)
+    if x.ndim == 0 or x.shape[-1] % Q or x.shape[-1] == 0:
+        fail(name, f"an array of shape (..., Q cells) for Q = {Q} CMs", f"shape {x.shape}")
+    return Q
 
 
 def input_sums(W, x):
@@ -208,6 +243,8 @@ def input_sums(W, x):
     -------
     ndarray of shape (Q cells,) or (B, Q cells), int64
     """
+    check_array("W", W, ndim=(2,), kinds="b")
+    check_array("x", x, ndim=(1, 2), shape=(None, W.shape[1]), kinds="b")
     return x.astype(np.int64) @ W.T.astype(np.int64)
 
 
@@ -216,9 +253,25 @@ def normalised_sums(u, w, learned=None):
     be), so that U_i = 1 when cell i has learned every active input [R14]_.
 
     With ``learned``, the number of inputs n_i each cell has learned (shape
-    (Q cells,)), U_i = u_i / max(w, n_i) instead: the "cell" normalisation of `Sparsey`.
+    (Q cells,), or the trailing axes of u), U_i = u_i / max(w, n_i) instead: the
+    "cell" normalisation of `Sparsey`.
     ``w`` is an int, or an array of shape (B, 1) for u of shape (B, Q cells).
     """
+    check_array("u", u, kinds="iu")
+    if u.ndim == 0:
+        fail("u", "an array of shape (..., Q cells)", "a 0-d array")
+    if u.size and u.min() < 0:
+        fail("u", "input sums, non-negative integers", f"{u.min()}")
+    if isinstance(w, np.ndarray):
+        check_array("w", w, shape=(*u.shape[:-1], 1), kinds="iu")
+        if w.size and w.min() < 1:
+            fail("w", "numbers of active inputs, at least 1", f"{w.min()}")
+    else:
+        w = check_int("w", w, low=1)
+    if learned is not None:
+        check_array("learned", learned, ndim=tuple(range(1, u.ndim + 1)), kinds="iu")
+        if learned.shape != u.shape[u.ndim - learned.ndim :]:
+            fail("learned", f"an array of shape {u.shape[-1:]} or {u.shape}", learned.shape)
     return u / (w if learned is None else np.maximum(w, learned))
 
 
@@ -226,8 +279,16 @@ def local_support(U, H=None, D=None, *, phi=1.0, lam=1.0, psi=1.0):
     r"""Step 3: V_i = U_i^phi H_i^lam D_i^psi, the evidence that cell i should win [R14]_.
 
     An input field that is absent (H on the first item of a sequence, D where nothing
-    is above) is left out of the product. In [R10]_ V = U.
+    is above) is left out of the product. In [R10]_ V = U. U, H and D lie in [0, 1];
+    phi, lam and psi are positive.
     """
+    _check_unit("U", U)
+    for name, field in (("H", H), ("D", D)):
+        if field is not None:
+            _check_unit(name, field, shape=U.shape)
+    phi = check_real("phi", phi, low=0.0, closed=(False, True))
+    lam = check_real("lam", lam, low=0.0, closed=(False, True))
+    psi = check_real("psi", psi, low=0.0, closed=(False, True))
     V = U**phi
     for field, power in ((H, lam), (D, psi)):
         if field is not None:
@@ -250,16 +311,18 @@ def familiarity(V, Q):
     -------
     float or ndarray of shape (B,)
     """
-    return V.reshape(*V.shape[:-1], Q, -1).max(axis=-1).mean(axis=-1)
+    Q = _check_cms("V", _check_unit("V", V), Q)
+    return V.reshape(*V.shape[:-1], Q, V.shape[-1] // Q).max(axis=-1).mean(axis=-1)
 
 
 def expansivity(G, transform):
     r"""Step 5: expansivity = 1 + chi max(0, (G - G_minus) / (1 - G_minus))^gamma.
 
     The familiarity-contingent expansivity of the V -> likelihood sigmoid (Rinkus's
-    eta, [R10]_, [R14]_); 1 (no preference, a uniform draw) for G <= G_minus.
+    eta, [R10]_, [R14]_); 1 (no preference, a uniform draw) for G <= G_minus. ``G`` in
+    [0, 1], a float or an array; ``transform`` a `Transform` or a variant's name.
     """
-    t = transform
+    G, t = _check_unit("G", G, scalar=True), _transform(transform)
     return 1.0 + t.chi * np.maximum(0.0, (G - t.G_minus) / (1.0 - t.G_minus)) ** t.gamma
 
 
@@ -267,17 +330,31 @@ def relative_likelihoods(V, expansivity, transform):
     r"""Step 6: likelihood_i = 1 + (expansivity - 1) / (1 + sigma1 exp(-sigma2 (V_i -
     sigma3))), Rinkus's mu_i [R14]_.
 
-    ``expansivity`` is a float or an array of shape (B,) for V of shape (B, Q cells).
+    ``expansivity`` (>= 1) is a float or an array of shape (B,) for V of shape (B, Q
+    cells); ``transform`` a `Transform` or a variant's name.
     """
-    t = transform
+    _check_unit("V", V)
+    if V.ndim == 0:
+        fail("V", "an array of shape (..., Q cells)", "a 0-d array")
+    t = _transform(transform)
+    if isinstance(expansivity, np.ndarray):
+        check_array("expansivity", expansivity, shape=V.shape[:-1], kinds="f")
+        if expansivity.size and expansivity.min() < 1:
+            fail("expansivity", "at least 1", f"{expansivity.min()}")
+    else:
+        expansivity = check_real("expansivity", expansivity, low=1.0)
     expansivity = np.asarray(expansivity, dtype=np.float64)[..., None]
     return 1.0 + (expansivity - 1.0) / (1.0 + t.sigma1 * np.exp(-t.sigma2 * (V - t.sigma3)))
 
 
 def win_probabilities(likelihood, Q):
     r"""Step 7: p_win_i = likelihood_i / sum_{k in CM(i)} likelihood_k, the chance that
-    cell i wins its CM (Rinkus's rho_i)."""
-    by_cm = likelihood.reshape(*likelihood.shape[:-1], Q, -1)
+    cell i wins its CM (Rinkus's rho_i); likelihoods are positive."""
+    check_array("likelihood", likelihood, kinds="f")
+    Q = _check_cms("likelihood", likelihood, Q)
+    if (likelihood <= 0).any():
+        fail("likelihood", "positive", f"{likelihood[likelihood <= 0][:3]}")
+    by_cm = likelihood.reshape(*likelihood.shape[:-1], Q, likelihood.shape[-1] // Q)
     return (by_cm / by_cm.sum(axis=-1, keepdims=True)).reshape(likelihood.shape)
 
 
@@ -286,16 +363,26 @@ def choose_winners(p_win, V, Q, *, u=None):
 
     Learning (uniforms ``u`` of shape (..., Q) given) draws the winner of CM q from
     p_win by inverse CDF: the first cell whose cumulative p_win exceeds u_q.
-    Recognition (``u`` None) takes the cell of largest V, the first of equal cells.
+    Recognition (``u`` None) takes the cell of largest V, the first of equal cells;
+    ``p_win`` may then be None.
 
     Returns
     -------
     ndarray of shape (..., Q), int64
         The winning cell k in 0..cells-1 of each CM.
     """
+    if p_win is None and u is None:
+        _check_unit("V", V)
+        Q = _check_cms("V", V, Q)
+        return np.argmax(V.reshape(*V.shape[:-1], Q, V.shape[-1] // Q), axis=-1)
+    _check_unit("p_win", p_win)
+    _check_unit("V", V, shape=p_win.shape)
+    Q = _check_cms("p_win", p_win, Q)
+    if u is not None:
+        _check_unit("u", u, shape=(*p_win.shape[:-1], Q))
     if u is None:
-        return np.argmax(V.reshape(*V.shape[:-1], Q, -1), axis=-1)
-    cumulative = np.cumsum(p_win.reshape(*p_win.shape[:-1], Q, -1), axis=-1)
+        return np.argmax(V.reshape(*V.shape[:-1], Q, V.shape[-1] // Q), axis=-1)
+    cumulative = np.cumsum(p_win.reshape(*p_win.shape[:-1], Q, p_win.shape[-1] // Q), axis=-1)
     below = cumulative <= u[..., None] * cumulative[..., -1:]
     return np.minimum(below.sum(axis=-1), cumulative.shape[-1] - 1)
 
@@ -377,6 +464,7 @@ class _Level:
         self, macs, bits, Q, cells, *, band, freeze, transform, phi, lam, norm, horizontal
     ):
         self.macs, self.bits, self.Q, self.cells = macs, bits, Q, cells
+        check_size("N, Q, cells", (macs, Q * cells, (bits + 63) // 64 + horizontal * Q * cells))
         self.band = np.array(band, dtype=np.int64)
         self.transform = np.array(astuple(transform))
         self.exponents = np.array([phi, lam], dtype=np.float64)
@@ -474,7 +562,7 @@ class Sparsey(Memory):
         Competitive modules (CMs): the number of active cells of every code.
     cells : int, default=8
         Cells per CM.
-    transform : {"2010", "2014"} or Transform, default="2014"
+    transform : {"2010", "2014", "sharp"} or Transform, default="2014"
         The V -> likelihood transform: the published variant, or one with other
         parameters.
     phi : float, default=1.0
@@ -540,9 +628,7 @@ class Sparsey(Memory):
             freeze = check_real("freeze", freeze, low=0.0, high=1.0, closed=(False, True))
         self.freeze = freeze
         self.normalisation = check_choice("normalisation", normalisation, _NORMALISATIONS)
-        if not isinstance(sequences, (bool, np.bool_)):
-            fail("sequences", "a bool", repr(sequences), error=TypeError)
-        self.sequences = bool(sequences)
+        self.sequences = check_flag("sequences", sequences)
         self._level = _Level(
             1, self.N, self.Q, self.cells, band=(1, self.N), freeze=freeze,
             transform=self._transform, phi=self.phi, lam=self.lam,
@@ -645,7 +731,7 @@ class Sparsey(Memory):
         """
         rng = as_generator(rng)
         xi = self._check_inputs("xi", xi, ndim=(2,))
-        if not add:
+        if not check_flag("add", add):
             self._clear()
         starts = np.ones(xi.shape[0], dtype=bool)
         self._keep(self._level.run(self._pack(xi), starts, learning=True, rng=rng))
@@ -658,7 +744,7 @@ class Sparsey(Memory):
         it needs nothing stored."""
         rng = as_generator(rng)
         seq = self._check_sequences(sequences)
-        if not add:
+        if not check_flag("add", add):
             self._clear()
         out = self._level.run(
             self._pack(seq.reshape(-1, self.N)), self._starts(seq), learning=True, rng=rng
@@ -674,7 +760,7 @@ class Sparsey(Memory):
         """
         self._stored()
         as_generator(rng)
-        cue = self._check_inputs("cue", cue)
+        cue = check_batch("cue", self._check_inputs("cue", cue))
         rows = cue.reshape(-1, self.N)
         out = self._level.recognise(self._pack(rows))
         return self._one_or_batch(self._result(out), cue.ndim == 1)
@@ -685,7 +771,7 @@ class Sparsey(Memory):
         is unused, validated only."""
         self._stored()
         as_generator(rng)
-        seq = self._check_sequences(sequences)
+        seq = check_batch("sequences", self._check_sequences(sequences))
         S, L, _ = seq.shape
         rows = self._pack(seq.reshape(-1, self.N))
         out = self._level.run(rows, self._starts(seq), learning=False, rng=None)
@@ -700,7 +786,7 @@ class Sparsey(Memory):
         self._stored()
         rng = as_generator(rng)
         x = self._check_inputs("x", x, ndim=(1,))
-        u_draw = rng.random(self.Q) if learning else None
+        u_draw = rng.random(self.Q) if check_flag("learning", learning) else None
         u = input_sums(self.weights, x)
         learned = self._level.n_w[0] if self.normalisation == "cell" else None
         U = normalised_sums(u, np.count_nonzero(x), learned)
@@ -742,6 +828,8 @@ class Sparsey(Memory):
         if not self.sequences:
             fail("sequences", "learned by a Sparsey(..., sequences=True)", "a MAC without H")
         check_array("sequences", sequences, ndim=(3,), shape=(None, None, self.N), kinds="b")
+        if 0 in sequences.shape[:2]:
+            fail("sequences", "at least one sequence of at least one item", sequences.shape)
         self._check_inputs("sequences", sequences.reshape(-1, self.N), ndim=(2,))
         return sequences
 
@@ -774,6 +862,8 @@ def patches(shape, size, stride):
     height, width = (check_int("shape", side, low=1) for side in shape)
     size = check_int("size", size, low=1, high=min(height, width))
     stride = check_int("stride", stride, low=1)
+    macs = ((height - size) // stride + 1) * ((width - size) // stride + 1)
+    check_size("shape", (macs, size * size))
     rows = np.arange(0, height - size + 1, stride)
     cols = np.arange(0, width - size + 1, stride)
     corner = (rows[:, None] * width + cols[None, :]).ravel()
@@ -789,7 +879,14 @@ class SparseyHierarchy(Memory):
     MAC). A MAC is active on an item only if the number of its active input bits lies in
     its level's band, and its afferent weights freeze once the fraction ``freeze`` of
     them is set (its critical period, [R14]_). Every MAC runs the CSA of `Sparsey` on its
-    own field; levels learn bottom-up, so a level stores a whole batch before the next.
+    own field. Levels learn bottom-up: a level stores a whole batch (drawing each item's
+    code in learning mode), then recognises it, and the level above learns the codes it
+    recognises. Those are the codes the level gives the items when they are recalled;
+    the codes drawn while learning are not in general (with the "cell" normalisation a
+    winner's support for an input falls as it learns others, and at a finite contrast a
+    familiar input's code is redrawn in part), and a level above that learned them
+    would find the recalled items unfamiliar. The recognised codes are each item's
+    codes (`codes`), and a stored item is recalled with them.
 
     Parameters
     ----------
@@ -806,8 +903,11 @@ class SparseyHierarchy(Memory):
         no upper bound). Default: (1, None) at every level.
     freeze : float or sequence of (float or None), optional
         For each level, the fraction of set weights that ends a MAC's critical period.
-    transform : {"2010", "2014"} or Transform, default="2014"
-        The V -> likelihood transform of every MAC.
+    transform : {"2010", "2014", "sharp"} or Transform, default="sharp"
+        The V -> likelihood transform of every MAC; "sharp" by default: with the
+        demonstration's transform ("2014") the cell of full support wins a CM of 32
+        cells only with chance 0.46 at G = 1 (0.29 with 64 cells), so even a familiar
+        input gets a largely new code, and the MACs' weights saturate.
     phi : float, default=1.0
         Exponent of U in V.
     normalisation : {"input", "cell"}, default="cell"
@@ -828,7 +928,7 @@ class SparseyHierarchy(Memory):
         cells=None,
         bands=None,
         freeze=None,
-        transform="2014",
+        transform="sharp",
         phi=1.0,
         normalisation="cell",
     ):
@@ -935,15 +1035,16 @@ class SparseyHierarchy(Memory):
 
     @property
     def codes(self):
-        """Winners of every MAC for each item stored, a list over levels of ndarrays of
-        shape (P, macs, Q), int64 (-1: inactive)."""
+        """Winners of every MAC for each item stored, as the MAC recognised the item once
+        it had stored its batch: a list over levels of ndarrays of shape (P, macs, Q),
+        int64 (-1: inactive)."""
         self._stored()
         return list(self._joined()[2:])
 
     @property
     def ops(self):
-        """Word operations spent on each item stored, all levels together, ndarray of
-        shape (P,), int64."""
+        """Word operations spent on each item stored (learning it and recognising it), all
+        levels together, ndarray of shape (P,), int64."""
         self._stored()
         return self._joined()[0]
 
@@ -954,23 +1055,24 @@ class SparseyHierarchy(Memory):
     # ---- verbs ------------------------------------------------------------------------
 
     def store(self, xi, *, rng=None, add=False):
-        """Store the items ``xi`` (ndarray (P, N), bool), one trial each, level by level;
-        returns self. Draws P sum_l macs_l Q_l uniforms from ``rng``. With ``add`` the
-        items are learned after those stored before, else in their place (see
+        """Store the items ``xi`` (ndarray (P, N), bool), one trial each, level by level,
+        each level learning the codes the level below recognises once it has stored them
+        all; returns self. Draws P sum_l macs_l Q_l uniforms from ``rng``. With ``add``
+        the items are learned after those stored before, else in their place (see
         `Sparsey.store`)."""
         rng = as_generator(rng)
-        check_array("xi", xi, ndim=(2,), shape=(None, self.N), kinds="b")
-        if not add:
+        check_batch("xi", check_array("xi", xi, ndim=(2,), shape=(None, self.N), kinds="b"))
+        if not check_flag("add", add):
             self._clear()
         starts = np.ones(xi.shape[0], dtype=bool)
         ops = np.zeros(xi.shape[0], dtype=np.int64)
         units, codes = xi, []
         for l, level in enumerate(self.levels):
-            winners, _, level_ops = level.run(
-                self._inputs(l, units), starts, learning=True, rng=rng
-            )
+            inputs = self._inputs(l, units)
+            learning_ops = level.run(inputs, starts, learning=True, rng=rng)[2]
+            winners, _, recognition_ops = level.recognise(inputs)  # what recall will give
             codes.append(winners)
-            ops += level_ops.sum(axis=1)
+            ops += learning_ops.sum(axis=1) + recognition_ops.sum(axis=1)
             units = winners
         packed = pack_sdr(_code_bits(units, self.levels[-1].cells))
         self._learned.append((ops, packed, *codes))
@@ -984,7 +1086,7 @@ class SparseyHierarchy(Memory):
         validated only."""
         self._stored()
         as_generator(rng)
-        check_array("cue", cue, ndim=(1, 2), shape=(None, self.N), kinds="b")
+        check_batch("cue", check_array("cue", cue, ndim=(1, 2), shape=(None, self.N), kinds="b"))
         units = cue.reshape(-1, self.N)
         for l, level in enumerate(self.levels):
             winners, G, _ = level.recognise(self._inputs(l, units))

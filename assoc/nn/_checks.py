@@ -48,13 +48,19 @@ def check_mask(name, mask, shapes):
         fail(
             name, "a bool, uint8 or floating-point tensor", f"dtype {mask.dtype}", error=TypeError
         )
-    if tuple(mask.shape) not in [tuple(s) for s in shapes]:
-        expected = " or ".join(str(tuple(s)) for s in shapes)
+    if not any(_same_shape(mask.shape, s) for s in shapes):
+        expected = " or ".join(str(tuple(int(n) for n in s)) for s in shapes)
         fail(name, f"a tensor of shape {expected}", f"shape {tuple(mask.shape)}")
     if mask.is_floating_point():
         return mask
     removed = mask.bool()
     return torch.zeros(mask.shape, device=mask.device).masked_fill(removed, -torch.inf)
+
+
+def _same_shape(shape, other):
+    """Whether two shapes are equal, axis by axis (so that torch.compile can trace it
+    with symbolic sizes)."""
+    return len(shape) == len(other) and all(a == b for a, b in zip(shape, other, strict=True))
 
 
 def check_broadcast(name, t, shape, dim=-1):

@@ -36,6 +36,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import torch
@@ -53,7 +54,24 @@ from .separation import (
     tsallis_index,
 )
 
-__all__ = ["Association", "Iteration", "hopfield_energy", "hopfield_update", "iterate"]
+__all__ = [
+    "STOPPING",
+    "UPDATE_STEPS_CAP",
+    "Association",
+    "Iteration",
+    "hopfield_energy",
+    "hopfield_update",
+    "iterate",
+]
+
+UPDATE_STEPS_CAP = 1000
+"""The most update steps an iteration "until convergence" runs (``steps=None``): past
+it the iteration returns its last state with a `RuntimeWarning`. A state that keeps
+moving by more than ``eps`` at the resolution of its dtype (float32 rounding can leave a
+head oscillating by ~1e-6) would otherwise never stop."""
+
+STOPPING = ("state", "hflayers")
+"""The stopping rules of :func:`iterate`."""
 
 # Steps after which the iteration asks the device whether any head still moves: 4, 8, 16,
 # ... Between two of them it runs without reading anything back.
@@ -152,7 +170,7 @@ class Association:
         self.X, self.beta, self.bias = X, beta, bias
         self.softmax = separation == "softmax" or entmax_at(separation, alpha, 1.0)
         self.index = 1.0 if self.softmax else tsallis_index(separation, alpha)
-        self.separate = separator(separation, alpha, guard=bias is not None)
+        self.separate = separator(separation, alpha, masked=bias is not None)
         # states with every pattern masked attend to nothing: their rows are set to 0
         self.empty = None if bias is None else (bias == -torch.inf).all(-1, keepdim=True)
 
@@ -174,14 +192,17 @@ class Association:
             xi = xi * self.beta
         else:
             scale = self.beta
-        batch = torch.broadcast_shapes(xi.shape[:-2], self.X.shape[:-2], V.shape[:-2])
-        xi, X, V = (t.expand(*batch, *t.shape[-2:]) for t in (xi, self.X, V))
+        X = self.X
+        if not xi.shape[:-2] == X.shape[:-2] == V.shape[:-2]:
+            batch = torch.broadcast_shapes(xi.shape[:-2], X.shape[:-2], V.shape[:-2])
+            xi, X, V = (_expand_leading(t, batch) for t in (xi, X, V))
         bias = self.bias
         if self.empty is not None:
             bias = bias.masked_fill(self.empty, 0.0)
         z = F.scaled_dot_product_attention(
             xi, X, V, attn_mask=bias, dropout_p=dropout, scale=scale
         )
+        _refuse_second_derivatives(z)
         return z if self.empty is None else z.masked_fill(self.empty, 0.0)
 
     def update(self, xi):
@@ -224,58 +245,179 @@ class Iteration(NamedTuple):
     states: list | None
 
 
-def iterate(xi, update, *, steps, eps, one_step=False, keep_states=False):
-    r"""Up to ``steps`` updates :math:`\xi \leftarrow` ``update``:math:`(\xi)` of the
-        states (all of them until convergence when ``steps`` is None).
+def iterate(
+    xi,
+    association,
+    *,
+    steps,
+    eps,
+    limits=None,
+    stopping="state",
+    cap=UPDATE_STEPS_CAP,
+    one_step=False,
+    keep_states=False,
+):
+    r"""Up to ``steps`` updates :math:`\xi \leftarrow p(\beta\,\xi X^T + b)\,X` of the
+    states by an :class:`Association` (``steps=None``: until every head has converged, at
+    most ``cap`` updates, with a `RuntimeWarning` if some head is still moving then).
 
-        A head of a batch element (the leading axes but the last two) stops once an update
-        moves its L states by at most ``eps`` (Frobenius norm of the change): the other heads,
-        and the other elements of the batch, go on. (``hflayers`` measures the change of the
-        association matrix instead, and stops a head for the whole batch.) The rule is applied
-        on the device; the host asks whether anything still moves only after steps 4, 8,
-        16, ..., and for a finite iteration never while ``torch.compile`` traces it nor when
-    the states are kept.
+    The leading axes of xi but the last two are (batch, head). A head stops updating once
+    its stopping rule says so, and never starts again:
 
-        With ``one_step``, the updates run without gradient, and the state they reach enters
-        the last association as if it were the initial state: gradients reach the stored
-        patterns, beta and the masks through the last association only, and the initial
-        state as if the earlier updates were the identity (Jacobian-free backpropagation of
-        a fixed point, Fung et al., AAAI 2022, arXiv:2103.12803). Values are unchanged.
+    - ``stopping="state"``: once an update moves the L states of the head in that batch
+      element by at most ``eps`` (Frobenius norm of the change). Each batch element stops
+      on its own, so that its output never depends on the rest of the batch.
+    - ``stopping="hflayers"``: the rule of the ``hflayers`` code: once the association
+      matrix of the head changes by at most ``eps`` (Frobenius norm over (L, S)) in every
+      element of the batch (the largest change over every leading axis but the last, the
+      heads); the whole batch stops together. It builds the (L, S) matrix at every step.
+
+    ``limits`` (a tensor broadcasting against the leading axes, one int per head) stops
+    a head after that many updates; ``eps`` may be a tensor of one threshold per head
+    too. With ``eps=0`` and no limits the rule is not computed: a head would stop only
+    at an exact fixed point, where further updates change nothing. The rule runs on the
+    device; on a GPU the host asks whether anything still moves only after steps 4, 8,
+    16, ... (and at ``cap``), on the CPU after every step (reading a flag there costs no
+    synchronisation); a finite iteration never asks while ``torch.compile`` traces it
+    nor when the states are kept. Under ``torch.compile`` an iteration until
+    convergence is refused (its length depends on the data).
+
+    With ``one_step``, the updates run without gradient, and the state they reach enters
+    the last association as if it were the initial state: gradients reach the stored
+    patterns, beta and the masks through the last association only, and the initial
+    state as if the earlier updates were the identity (Jacobian-free backpropagation of
+    a fixed point, Fung et al., AAAI 2022, arXiv:2103.12803). Values are unchanged.
     """
+    if steps is None and torch.compiler.is_compiling():
+        raise ValueError(
+            "update_steps_max must be an int (or per-head ints >= 0) under torch.compile: "
+            "an iteration until convergence runs a number of steps that depends on the "
+            "data, which one graph cannot hold; got update_steps_max=None (or a negative "
+            "per-head limit)"
+        )
+    rule = (steps, eps, limits, stopping, cap, keep_states)
     if one_step:
         with torch.no_grad():
-            last = _iterate(xi.detach(), update, steps, eps, keep_states)
+            last = _iterate(xi.detach(), association, *rule)
         state = last.state + (xi - xi.detach())
-        states = None if last.states is None else [xi, *last.states[1:-1], update(state)]
+        states = None
+        if last.states is not None:
+            states = [xi, *last.states[1:-1], association.update(state)]
         return Iteration(state, states)
-    return _iterate(xi, update, steps, eps, keep_states)
+    return _iterate(xi, association, *rule)
 
 
-def _iterate(xi, update, steps, eps, keep_states):
+def _iterate(xi, association, steps, eps, limits, stopping, cap, keep_states):
     state = xi
     states = [xi] if keep_states else None
-    running = None
+    running = previous = None
+    bound = cap if steps is None else steps
+    # With a threshold of 0 and no limits per head, a head stops only where an update
+    # leaves it exactly where it was, and every later update would too: the rule
+    # changes nothing and is not computed.
+    ruled = limits is not None or not (isinstance(eps, float) and eps == 0.0)
+    # a finite iteration whose states are kept runs every step: steps + 2 states
+    may_stop = steps is None or not (keep_states or torch.compiler.is_compiling())
+    # on the CPU, reading a flag costs nothing like a device synchronisation: the host
+    # looks at every step, stops as soon as no head moves, and freezes no head while
+    # all of them move
+    host = xi.device.type == "cpu" and not torch.compiler.is_compiling()
     step, check = 0, _FIRST_CHECK
-    while steps is None or step < steps:
-        new = update(state)
-        moving = (new - state).flatten(-2).norm(dim=-1) > eps
-        if running is None:
-            state, running = new, moving
+    while step < bound:
+        if not ruled:
+            state = association.update(state)
         else:
-            state = torch.where(running[..., None, None], new, state)
-            running = running & moving
+            if stopping == "state":
+                new = association.update(state)
+                with torch.no_grad():
+                    moving = _change(new, state) > eps
+            else:
+                weights = association.weights(state)
+                new = weights @ association.X
+                with torch.no_grad():
+                    moving = None
+                    if previous is not None:
+                        moving = _largest_over_batch(weights, previous) > eps
+                    previous = weights.detach()
+            if limits is not None:
+                moving = limits > step if moving is None else moving & (limits > step)
+            if moving is None:  # the first step of the hflayers rule: every head updates
+                state = new
+            elif running is None and limits is None:  # the first update always applies
+                state, running = new, moving
+            else:
+                running = moving if running is None else running & moving
+                if host and bool(running.all()):
+                    state = new
+                else:
+                    state = torch.where(running[..., None, None], new, state)
         if keep_states:
             states.append(state)
         step += 1
-        # a finite iteration whose states are kept runs every step: steps + 2 states
-        may_stop = steps is None or not (keep_states or torch.compiler.is_compiling())
-        if step == check and may_stop:
-            if not bool(running.any()):
+        at_cap = steps is None and step == bound
+        if may_stop and (host or step == check or at_cap):
+            if running is not None and not bool(running.any()):
                 break
-            check *= 2
+            if at_cap:
+                warnings.warn(
+                    f"the Hopfield update did not converge within {cap} steps (some head "
+                    f"still moves by more than update_steps_eps = {_describe_eps(eps)}); "
+                    "returning its last state. Raise update_steps_eps, give an int "
+                    "update_steps_max, or a larger update_steps_cap.",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+            if step == check:
+                check *= 2
     if keep_states:
-        states.append(update(state))
+        states.append(association.update(state))
     return Iteration(state, states)
+
+
+def _expand_leading(t, batch):
+    """t (..., n, d) with its leading axes expanded to ``batch`` (t itself if they are:
+    an expand to its own shape still costs a reduction in backward)."""
+    if t.shape[:-2] == batch:
+        return t
+    return t.expand(*batch, *t.shape[-2:])
+
+
+def _change(new, old):
+    """The Frobenius norm of new - old over the last two axes."""
+    return torch.linalg.vector_norm(new - old, dim=(-2, -1))
+
+
+def _largest_over_batch(weights, previous):
+    """The change of the association matrices, the largest over every leading axis but
+    the last (the heads): the quantity of the ``hflayers`` stopping rule."""
+    change = _change(weights, previous)
+    return change.flatten(0, -2).amax(0) if change.dim() > 1 else change
+
+
+def _describe_eps(eps):
+    return f"{eps:g}" if isinstance(eps, float) else "per head"
+
+
+def _refuse_second_derivatives(z):
+    """A fused attention kernel has no derivative of its backward: refuse a backward pass
+    that builds a graph (``create_graph=True``) through it, with the way out, instead of
+    PyTorch's error at the second backward pass."""
+    if not z.requires_grad or torch.compiler.is_compiling():
+        return
+    if "ScaledDotProduct" in z.grad_fn.name():
+        z.register_hook(_no_graph_through_fused_attention)
+
+
+def _no_graph_through_fused_attention(grad):
+    if torch.is_grad_enabled():
+        raise RuntimeError(
+            "second derivatives (create_graph=True) of a softmax Hopfield association "
+            "cannot pass through PyTorch's fused attention kernel, which has no derivative "
+            "of its backward; run the forward pass under "
+            "torch.nn.attention.sdpa_kernel(torch.nn.attention.SDPBackend.MATH), whose "
+            "attention is differentiable to every order (or use a sparse separation)"
+        )
+    return grad
 
 
 def _checked(xi, X, beta, mask, separation, alpha):
