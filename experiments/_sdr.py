@@ -72,6 +72,12 @@ def recognition_counts(N, w, synapses, v, *, thetas, stored, rng):
     }
 
 
+def check_recognition(cfg, theta):
+    """The sizes, noise levels and thresholds of a recognition run, checked by its theory."""
+    v = np.asarray(cfg["v"])[:, None]
+    dendritic.detection_error(cfg["N"], cfg["w"], cfg["synapses"], np.asarray(theta), v)
+
+
 def recognition_dataset(cfg, theta, experiment, *, seed, executor, store, progress):
     """`recognition_counts` over the noise levels ``cfg["v"]`` for every threshold in
     ``theta`` at once, with the false negative and false positive rates and their theory

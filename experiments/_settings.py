@@ -16,9 +16,10 @@ with no code of its own:
 - a dict whose keys are, in both declarations, the values of a sequence setting (``N``
   keyed by ``n``) needs an entry for every value that setting takes.
 
-Anything else is a ValueError naming the setting, what it takes and what was given,
-raised before the experiment runs. Ranges that only a model knows (a flip fraction
-below 1, say) are checked by the model's own arguments, at the first sample.
+Ranges that only the experiment knows (a flip fraction at most 1, a threshold at most
+the number of synapses) are checked by its ``check(cfg)``, where it has one, on the
+whole configuration the run would use. Anything else is a ValueError naming the
+setting, what it takes and what was given, raised before the experiment runs.
 """
 
 import numbers
@@ -75,6 +76,8 @@ def parse(experiment, assignments, *, quick):
         key = _parse_scalar(f"the KEY of {name}.KEY", key, _kind([*quick_value, *full_value]))
         entries[key] = _parse_value(target, value, [*quick_value.values(), *full_value.values()])
     _check_indexed(declared, overrides, quick)
+    if hasattr(experiment, "check"):
+        experiment.check({**(experiment.QUICK if quick else experiment.FULL), **overrides})
     return overrides
 
 

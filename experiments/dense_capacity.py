@@ -30,6 +30,7 @@ import numpy as np
 import xarray as xr
 
 from assoc import __version__, mc, patterns
+from assoc._validation import check_size
 from assoc.models import DenseHopfield
 from assoc.plot import errorbar
 from experiments import _fit
@@ -104,6 +105,16 @@ def P_half_theory(N, n):
     the patterns are fixed points if their spins are independent."""
     P = math.ceil(theory.P_half(N, n))
     return P if P % 2 else P + 1
+
+
+def check(cfg):
+    """The largest pattern sets of both parts fit in memory (one byte a spin)."""
+    for n in cfg["n"]:
+        N = cfg["N"][n]
+        P = odd_P(max(cfg["load"]) * alpha_c_full_power(n) * N ** (n - 1))
+        check_size(f"N.{n}", (P, N), itemsize=1)
+        for N in cfg["sizes"][n]:
+            check_size(f"sizes.{n}", (odd_P(max(cfg["factor"]) * P_half_theory(N, n)), N), 1)
 
 
 def _seed(seed, *key):

@@ -16,6 +16,7 @@ corrections to the Hopfield retrieval transition are slow), stated in the Datase
 import numpy as np
 
 from assoc import Hopfield, mc, patterns
+from assoc._validation import check_real, fail
 from assoc.plot import errorbar
 from experiments import _fit
 from theory import hopfield as ags
@@ -36,6 +37,15 @@ FULL = dict(
 )
 M_RETRIEVED = 0.9
 FSS_EXPONENT = 0.5
+
+
+def check(cfg):
+    """Flip fractions in [0, 1], one of them 0: alpha_c(N) is measured from the stored
+    patterns themselves."""
+    for flip in cfg["flip"]:
+        check_real("flip", flip, low=0.0, high=1.0)
+    if 0.0 not in cfg["flip"]:
+        fail("flip", "a list holding 0.0 (alpha_c(N) is measured from the patterns)", cfg["flip"])
 
 
 def sample(N, flip, alpha, *, cues, rng):

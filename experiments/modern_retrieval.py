@@ -35,6 +35,7 @@ import functools
 import numpy as np
 
 from assoc import mc, patterns
+from assoc._validation import check_int
 from assoc.models import ModernHopfield
 from assoc.plot import errorbar
 from theory import modern as theory
@@ -79,6 +80,12 @@ def stored(kind, P, rng):
         return patterns.spherical(P, N, radius=RADIUS, rng=rng).astype(np.float64)
     images = digits()
     return images[rng.choice(images.shape[0], size=P, replace=False)]
+
+
+def check(cfg):
+    """At most as many patterns as there are digit images, where the digits are stored."""
+    if "digits" in cfg["family"]:
+        check_int("P", max(cfg["P"]), low=1, high=digits().shape[0])
 
 
 def sample(family, cue, beta, P, *, queries, bound_queries, rng):

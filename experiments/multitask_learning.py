@@ -33,6 +33,7 @@ import numpy as np
 import xarray as xr
 
 from assoc import mc, patterns
+from assoc._validation import check_int, check_real
 from assoc.models import Multitask
 from theory import multitask as mt
 
@@ -62,6 +63,14 @@ P_MAX = 3
 EXAMPLE_CONFIGURATIONS = 5000
 CLASSES = ("example", "ground", "other stable", "unmatched")
 COLOURS = ("C3", "C0", "C2", "k")
+
+
+def check(cfg):
+    """At most P_MAX patterns (the overlaps are kept padded to P_MAX), dilution in [0, 1]."""
+    for P in cfg["P"]:
+        check_int("P", P, low=1, high=P_MAX)
+    check_real("d", cfg["d"], low=0.0, high=1.0)
+    check_real("r", cfg["r"], low=0.0, high=1.0)
 
 
 def sample(protocol, P, M, *, N, d, r, starts, rng):

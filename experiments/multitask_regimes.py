@@ -29,6 +29,7 @@ import numpy as np
 import xarray as xr
 
 from assoc import mc, patterns
+from assoc._validation import check_int, check_real
 from assoc.models import Multitask
 from theory import multitask as mt
 
@@ -60,6 +61,14 @@ P_MAX = 4
 REGIMES = ("paramagnetic", "pure", "hierarchical", "parallel", "mixture")
 CLASSES = (*REGIMES, "other")
 COLOURS = ("0.6", "tab:blue", "tab:green", "tab:orange", "tab:red", "k")
+
+
+def check(cfg):
+    """At most P_MAX patterns (the overlaps are kept padded to P_MAX), dilution in [0, 1]."""
+    for P in cfg["P"]:
+        check_int("P", P, low=1, high=P_MAX)
+    for d in cfg["d"]:
+        check_real("d", d, low=0.0, high=1.0)
 
 
 def sample(P, T, d, *, N, starts, equilibrate, sweeps, rng):

@@ -72,6 +72,15 @@ def active_cells(activity, N):
     return N // int(activity[2:]) if activity.startswith("N/") else int(activity)
 
 
+def check(cfg):
+    """The sizes of every point, checked by the theory drawn beside it."""
+    for activity in cfg["activity"]:
+        for N in cfg["N"]:
+            dendritic.segment_false_positive(
+                N, active_cells(activity, N), cfg["synapses"], cfg["theta"]
+            )
+
+
 def sample(activity, N, *, synapses, theta, segments, queries, rng):
     """False positives of random segments on random inputs at one (activity, N)."""
     w = active_cells(activity, N)

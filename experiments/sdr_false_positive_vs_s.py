@@ -21,6 +21,7 @@ intervals; below about 1 / trials the figure shows theory only.
 import numpy as np
 
 from assoc import mc
+from assoc._validation import check_int
 from experiments import _sdr
 from theory import dendritic
 
@@ -47,6 +48,15 @@ def code_sizes(code):
     """(w, N) of a code written "w=32,N=2000"."""
     fields = dict(item.split("=") for item in code.split(","))
     return int(fields["w"]), int(fields["N"])
+
+
+def check(cfg):
+    """The sizes of every point, checked by the theory drawn beside it."""
+    for code in cfg["code"]:
+        w, N = code_sizes(code)
+        for synapses in cfg["synapses"]:
+            check_int("synapses", synapses, low=1, high=w)  # sampled from a pattern's w cells
+            dendritic.segment_false_positive(N, w, synapses, synapses // 2)
 
 
 def sample(code, synapses, *, segments, queries, rng):

@@ -43,6 +43,11 @@ FULL = dict(
 )
 
 
+def check(cfg):
+    """The sizes, noise levels and thresholds, checked by the theory beside the run."""
+    _sdr.check_recognition(cfg, np.asarray(cfg["theta"]))
+
+
 def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **overrides):
     """Monte Carlo over the noise v (every theta from the same overlaps) beside theory."""
     cfg = {**(QUICK if quick else FULL), **overrides}

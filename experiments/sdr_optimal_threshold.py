@@ -43,6 +43,11 @@ GRID_SPARSITY = np.array([0.005, 0.01, 0.015, 0.02, 0.025, 0.03])
 GRID_SYNAPSES = np.arange(20, 51, 5)
 
 
+def check(cfg):
+    """The sizes and noise levels, checked by the theory beside the run."""
+    _sdr.check_recognition(cfg, np.arange(1, cfg["synapses"] + 1))
+
+
 def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **overrides):
     """Monte Carlo over the noise v (every theta at once), the theory, and the scan."""
     cfg = {**(QUICK if quick else FULL), **overrides}

@@ -56,6 +56,13 @@ CODES = ((1024, 20), (2048, 40))
 TARGETS = np.logspace(-40, -1, 79)
 
 
+def check(cfg):
+    """The sizes and thresholds, checked by the exact theory drawn beside the run."""
+    dendritic.union_false_match_probability(
+        cfg["N"], cfg["w"], np.asarray(cfg["theta"]), max(cfg["M"])
+    )
+
+
 def sample(store, M, *, N, w, theta, stores, queries, rng):
     """Queries mistaken for members of ``stores`` random sets of M SDRs (kept as a list
     or as their union), at every threshold in ``theta``: the hits summed over the sets

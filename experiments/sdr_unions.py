@@ -60,6 +60,13 @@ _THEORY = {
 PAPER_SIZE = {"segment": "rounded", "input": "mean"}
 
 
+def check(cfg):
+    """The sizes of every point, checked by the theory drawn beside it."""
+    for kind in cfg["kind"]:
+        for N in cfg["N"]:
+            _THEORY[kind](N, cfg["w"], cfg["synapses"], cfg["theta"], max(cfg["union"]))
+
+
 def sample(kind, N, union, *, w, synapses, theta, segments, queries, rng):
     """False positives when the segment (kind "segment") or the input ("input") is a
     union of ``union`` patterns."""

@@ -48,6 +48,7 @@ import time
 import numpy as np
 
 from assoc import mc
+from assoc._validation import check_int
 from assoc.models import SparseyHierarchy
 from assoc.models.sparsey import patches
 
@@ -91,6 +92,13 @@ def network(setting=BEST):
         bands=[(s["least"], None), (1, None)],
         transform=s["transform"],
     )
+
+
+def check(cfg):
+    """Training images of every digit and test images drawn from the bundled ones."""
+    _, y = digits()
+    per_class = check_int("per_class", max(cfg["per_class"]), low=1, high=np.bincount(y).min())
+    check_int("test", cfg["test"], low=1, high=len(y) - 10 * per_class)
 
 
 def sample(per_class, *, test, settings, rng):

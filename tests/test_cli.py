@@ -1,6 +1,7 @@
 """The experiments' command (`assoc`, `python -m experiments`): list, run with --set, the
 record a run keeps, show, the progress bar, and a clone named assoc in the way."""
 
+import importlib
 import os
 import re
 import subprocess
@@ -93,6 +94,32 @@ def test_set_takes_the_declared_types_shapes_and_entries():
 def test_set_refuses_what_the_experiment_does_not_declare(experiment, assignments, message):
     with pytest.raises(ValueError, match=message):
         _settings.parse(experiment, assignments, quick=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "assignment", "message"),
+    [
+        ("hopfield_capacity", "flip=0.0,1.5", r"flip must be in \[0.0, 1.0\]; got 1.5"),
+        ("hopfield_capacity", "flip=0.1", "flip must be a list holding 0.0"),
+        ("multitask_regimes", "P=2,5", r"P must be in \[1, 4\]; got 5"),
+        ("multitask_learning", "r=2", r"r must be in \[0.0, 1.0\]; got 2.0"),
+        ("sdr_false_positive_vs_n", "theta=30", r"theta must be in \[0, 24\]; got 30"),
+        ("sdr_false_positive_vs_s", "synapses=30,40", r"synapses must be in \[1, 32\]; got 40"),
+        ("sdr_unions", "w=2000", r"w must be in \[0, 1000\]; got 2000"),
+        ("sdr_sets", "theta=9", r"theta must be in \[0, 8\]; got 9"),
+        ("sdr_noise_robustness", "v=200", r"v must be in \[0, 128\]; got 200"),
+        ("sdr_optimal_threshold", "synapses=60", r"synapses must be in \[0, 50\]; got 60"),
+        ("modern_retrieval", "P=16,5000", r"P must be in \[1, 1797\]; got 5000"),
+        ("sparsey_digits", "per_class=500", r"per_class must be in \[1, 174\]; got 500"),
+        ("dense_capacity", "N.4=3000", "N.4 must be small enough that its arrays fit in memory"),
+    ],
+)
+def test_set_refuses_values_the_experiment_cannot_run(name, assignment, message):
+    """Ranges only the experiment knows (its ``check``) are refused by the parser, before
+    any sample is drawn, not by a model at the first sample."""
+    experiment = importlib.import_module(f"experiments.{name}")
+    with pytest.raises(ValueError, match=message):
+        _settings.parse(experiment, [assignment], quick=True)
 
 
 def test_bad_set_is_an_error_before_anything_runs(tmp_path, capsys):
