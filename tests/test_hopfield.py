@@ -258,3 +258,29 @@ def test_unknown_bits_start_at_random_from_rng():
     net = Hopfield(100).store(patterns.random_spins(1, 100, rng=0))
     r = net.recall(np.zeros((400, 100), np.int8), rng=1, max_sweeps=1)
     assert abs(r.s.mean()) < 0.02
+
+
+@pytest.mark.parametrize("T", [0.0, 0.4])
+def test_the_engine_changes_the_time_never_the_result(T):
+    # auto at T = 0 and alpha >= ALPHA_COUPLINGS builds the int16 couplings once the
+    # recalls have run N replica-sweeps; from the same seeds every engine, before and
+    # after that switch, gives the same states, overlaps, energies and sweeps (all
+    # exact integers). N = 200 is even and P = 80 too: ties h_i = 0 are common.
+    from assoc.models.hopfield import ALPHA_COUPLINGS
+
+    N, P = 200, 80
+    assert P >= ALPHA_COUPLINGS * N
+    xi = patterns.random_spins(P, N, rng=1)
+    nets = {f: Hopfield(N, T=T, fields=f).store(xi) for f in ("auto", "overlaps", "couplings")}
+    options = {} if T == 0 else {"sweeps": 3}
+    engines = []
+    for seed in range(12):
+        cues = patterns.flip(xi[:10], 0.2, rng=100 + seed)
+        a, b, c = (net.recall(cues, rng=seed, **options) for net in nets.values())
+        for other in (b, c):
+            assert a == other  # Recall compares every array
+        engines.append(type(nets["auto"]._engine).__name__)
+    if T == 0:  # switched once N replica-sweeps had run, and stayed
+        assert engines[0] == "OverlapFields" and engines[-1] == "CouplingFields"
+    else:
+        assert set(engines) == {"OverlapFields"}

@@ -181,3 +181,47 @@ def test_field_dot_products_are_exact_in_every_path(P):
     want = int(x[:P].astype(np.int64) @ small)
     for dtype in (np.float32, np.float64):
         assert _kernel_dot(x[:P], small.astype(dtype)) == want
+
+
+@pytest.mark.parametrize(
+    "xi_dtype, top, N",
+    [(np.int8, 1, 300), (np.int8, 0, 301), (np.int16, 9, 200), (np.int16, 400, 60)],
+)
+def test_start_overlaps_and_fields_equal_an_int64_reference_bit_for_bit(xi_dtype, top, N):
+    # M = xi s and N h = xi^T M - c s from the kernels, in every kept type (int16,
+    # float32, float64), against int64 NumPy arithmetic; diluted patterns (top 0: {-1, 0,
+    # +1}) and sums of examples (int16) too.
+    rng = np.random.default_rng(N)
+    P = 37
+    low = -1 if top <= 1 else -top
+    xi = rng.integers(low, max(top, 1) + 1, size=(P, N)).astype(xi_dtype)
+    s = rng.choice(np.array([-1, 1], np.int8), size=(3, N))
+    M64 = s.astype(np.int64) @ xi.T.astype(np.int64)
+    c = (xi.astype(np.int64) ** 2).sum(axis=0)
+    Nh64 = M64 @ xi.astype(np.int64) - c * s
+    for dtype in (np.int16, np.float32, np.float64):
+        try:
+            engine = OverlapFields(xi, dtype=dtype)
+        except ValueError:
+            continue  # not exact at this size: refused (test_overlap_types_...)
+        M = engine.start(s)
+        assert M.dtype == dtype
+        np.testing.assert_array_equal(M.astype(np.int64), M64)
+        np.testing.assert_array_equal(engine.fields(s, M), Nh64 / N)
+
+
+def test_hebbian_couplings_are_compact_exact_integers_started_from_the_overlaps():
+    # int16 N J = xi^T xi and int32 kept fields J s, equal to the int64 reference
+    from assoc import Hopfield
+
+    rng = np.random.default_rng(8)
+    xi = rng.choice(np.array([-1, 1], np.int8), size=(40, 500))
+    engine = Hopfield(500, fields="couplings").store(xi)._engine
+    assert engine.J.dtype == np.int16
+    NJ = xi.T.astype(np.int64) @ xi.astype(np.int64)
+    np.fill_diagonal(NJ, 0)
+    np.testing.assert_array_equal(engine.J, NJ)
+    s = rng.choice(np.array([-1, 1], np.int8), size=(4, 500))
+    h = engine.start(s)
+    assert h.dtype == np.int32
+    np.testing.assert_array_equal(h, s.astype(np.int64) @ NJ)

@@ -45,7 +45,7 @@ import math
 import numba
 from numba.extending import overload
 
-from .spins import _axpy, _sign, new_spin
+from .spins import _sign, new_spin
 
 POLYNOMIAL, RECTIFIED, EXPONENTIAL = 0, 1, 2
 LOG_SINH_1 = math.log(math.sinh(1.0))
@@ -154,15 +154,6 @@ def _dense_new_spin(fields, kept, s, i, z):
         return _new_spin(kind, total, shift, scale, z, s[i])
 
     return decide
-
-
-@numba.njit(cache=True)
-def overlaps(xiT, s, M):
-    """M = xi s for a batch: s (B, N) int8, M (B, P) int32, out; xiT = xi^T (N, P)."""
-    for b in range(s.shape[0]):
-        M[b] = 0
-        for i in range(s.shape[1]):
-            _axpy(s[b, i], xiT[i], M[b])
 
 
 @numba.njit(cache=True)

@@ -91,6 +91,26 @@ def sweeps_batch(fields, s, kept, u, z, s_sum, n_skip, until_fixed, active, done
             )
 
 
+@numba.njit(cache=True)
+def overlaps(xiT, s, M):
+    """M = xi s for a batch: s (B, N) int8, xiT = xi^T (N, P) integers, M (B, P) out,
+    summed in the dtype of M (exact where the sums fit it). Also the fields h = J s of
+    symmetric integer couplings, as ``overlaps(J, s, h)``."""
+    for b in range(s.shape[0]):
+        M[b] = 0
+        for i in range(s.shape[1]):
+            _axpy(s[b, i], xiT[i], M[b])
+
+
+@numba.njit(cache=True)
+def pattern_fields(xiT, c, s, M, h):
+    """h[b, i] = sum_mu xi_i^mu M[b, mu] - c_i s[b, i] for a batch (N / scale times the
+    fields of Hebbian couplings from the kept overlaps M = xi s), exact where `_dot` is."""
+    for b in range(s.shape[0]):
+        for i in range(s.shape[1]):
+            h[b, i] = _dot(xiT[i], M[b]) - c[i] * s[b, i]
+
+
 def new_spin(fields, kept, s, i, z):
     """sign(h_i - z), a tie h_i == z keeping s_i: the new value of spin i."""
     raise NotImplementedError  # compiled through the overloads for each ``fields``

@@ -169,7 +169,7 @@ class DenseFields(_Fields):
 
     def start(self, s):
         M = np.empty((s.shape[0], self.xiT.shape[1]), dtype=np.int32)
-        _dense.overlaps(self.xiT, s, M)
+        _spins.overlaps(self.xiT, s, M)
         return M
 
     def fields(self, s, M):

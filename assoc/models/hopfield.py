@@ -28,8 +28,8 @@ from .._validation import (
     check_size,
     check_spins,
     fail,
+    physical_memory,
 )
-from ..patterns import overlap
 from ._base import (
     CouplingFields,
     OverlapFields,
@@ -69,6 +69,15 @@ def _hebb_counts(xi):
     return counts
 
 
+def _compact_counts(patterns):
+    """`_hebb_counts` as int16 where every |N J_ij| <= P max|xi|^2 fits it and every
+    |N h_i| <= N P max|xi|^2 fits int32 (the kept fields), else None."""
+    bound = patterns.shape[0] * float(np.abs(patterns).max(initial=0)) ** 2
+    if bound < 2**15 and patterns.shape[1] * bound < 2**31:
+        return _hebb_counts(patterns).astype(np.int16)
+    return None
+
+
 def storkey(xi):
     r"""Storkey's incremental rule (Storkey 1997), pattern by pattern:
 
@@ -101,6 +110,12 @@ def pseudo_inverse(xi):
 
 _RULES = {"hebb": _hebb, "storkey": storkey, "pseudo_inverse": pseudo_inverse}
 
+ALPHA_COUPLINGS = 0.3
+"""Load from which, at T = 0, sweeps from kept fields (a flip reads a row of int16
+couplings, a non-flip one field) beat sweeps from the overlaps (every update a P-term
+dot product) once the couplings are built: measured by ``python -m
+benchmarks.bench_hopfield`` (the "engines" table), at N = 2000 and 4000."""
+
 
 def _integer_couplings_exact(patterns):
     """Whether every partial sum of patterns^T patterns is an integer below 2^24."""
@@ -123,8 +138,12 @@ class Hopfield(SpinMemory):
     fields : {"auto", "couplings", "overlaps"}, default="auto"
         How asynchronous dynamics keeps the local fields: from the N x N couplings
         (a flip reads a row of J, O(N)), or, for the Hebbian rule only, from the P
-        overlaps (h_i = sum_mu xi_i^mu m_mu - alpha s_i; a flip costs O(P), J is never
-        built, ties are exact). "auto" takes "overlaps" for the Hebbian rule.
+        overlaps (h_i = sum_mu xi_i^mu m_mu - alpha s_i; every update costs O(P), J is
+        never built). Hebbian fields are exact integers either way (int16 couplings
+        where they fit), so ties are exact and both give the same states. "auto" takes
+        "couplings" for the other rules; for the Hebbian rule "overlaps", and at T = 0
+        and loads alpha >= ``ALPHA_COUPLINGS`` it builds the couplings once the recalls
+        have spent as much work as that costs (`_choose_engine`).
 
     Examples
     --------
@@ -182,15 +201,40 @@ class Hopfield(SpinMemory):
         """Couplings from ``patterns`` by the rule (for Hebb: J = scale patterns^T patterns
         / N), and the field engine that keeps the local fields."""
         self._hebb_patterns, self._hebb_scale, self._J = patterns, scale, None
+        # the overlaps with the stored patterns, for every engine's results
+        self._overlaps = OverlapFields(self.xi)
+        hebb = OverlapFields(patterns, scale) if self.rule == "hebb" else None
         if self._engine_kind == "overlaps":
-            self._engine = OverlapFields(patterns, scale)
-        elif self.rule == "hebb" and _integer_couplings_exact(patterns):
-            # N J / scale = patterns^T patterns: integers, exact in float32
-            self._engine = CouplingFields(
-                _hebb_counts(patterns), unit=self.N / scale, integer=True
-            )
+            self._engine = hebb
+        elif hebb is not None and _integer_couplings_exact(patterns):
+            self._engine = self._hebb_couplings(hebb)
         else:
             self._engine = CouplingFields(self.J)
+        self._hebb, self._sweeps_run = hebb, 0
+
+    def _hebb_couplings(self, hebb):
+        """The kept-field engine of Hebbian couplings N J / scale = patterns^T patterns:
+        integers, exact in int16 (or float32)."""
+        counts = _compact_counts(hebb.xiT.T)
+        counts = _hebb_counts(hebb.xiT.T) if counts is None else counts
+        return CouplingFields(counts, unit=self.N / hebb.scale, hebb=hebb)
+
+    def _choose_engine(self, sweeps):
+        """``fields="auto"`` at T = 0, after a recall of ``sweeps`` replica-sweeps on the
+        overlaps: once the T = 0 recalls have run N of them (N^2 P multiply-adds, what
+        building the couplings costs), at loads alpha >= `ALPHA_COUPLINGS` where the
+        couplings fit in a quarter of the memory, build them and keep the fields from
+        them (a sweep near a fixed point then reads O(N), not O(N P)). Results do not
+        change, only time: both engines are exact and draw the same random numbers."""
+        self._sweeps_run += sweeps
+        memory = physical_memory()
+        if (
+            self._sweeps_run >= self.N
+            and self._hebb.xiT.shape[1] >= ALPHA_COUPLINGS * self.N  # patterns learned
+            and memory is not None
+            and 6 * self.N**2 <= memory / 4  # int16 J and its float32 product
+        ):
+            self._engine = self._hebb_couplings(self._hebb)
 
     def field(self, s):
         """Local fields h = J s, float64, of shape s.shape."""
@@ -205,14 +249,19 @@ class Hopfield(SpinMemory):
         return -0.5 * np.sum(s * self._engine.fields(s, self._engine.start(s)), axis=-1)
 
     def _measure(self, s, kept=None):
+        """Overlaps from the kept ones where the engine keeps them, else from the exact
+        integer kernel; Hebbian energies from the overlaps with the learned patterns,
+        -(scale / 2N) (sum_mu M_mu^2 - sum_i c_i), others -s.h / 2 from the kept fields."""
         kept = self._engine.start(s) if kept is None else kept
-        if isinstance(self._engine, OverlapFields):
-            E = self._engine.energy(kept)
-            if self._hebb_patterns is self.xi:  # the kept overlaps are N m
-                return kept / self.N, E
+        M = kept if self._engine is self._hebb else None
+        if self._hebb is not None:
+            M = self._hebb.start(s) if M is None else M
+            E = self._hebb.energy(M)
         else:
             E = -0.5 * np.sum(s * self._engine.fields(s, kept), axis=-1)
-        return overlap(self.xi, s), E
+        if M is None or self._hebb_patterns is not self.xi:
+            M = self._overlaps.start(s)
+        return M / self.N, E
 
     def recall(
         self,
@@ -270,4 +319,7 @@ class Hopfield(SpinMemory):
             kept, n, s_mean, fixed = run_dynamics(
                 self._engine, s, T=self.T, rng=rng, options=options, observe=observe
             )
-        return self._recall(s, single, kept, n, s_mean, fixed, trace=observe)
+        result = self._recall(s, single, kept, n, s_mean, fixed, trace=observe)
+        if self.fields == "auto" and self.T == 0 and self._engine is self._hebb:
+            self._choose_engine(int(np.sum(n)))
+        return result
