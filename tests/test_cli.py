@@ -103,6 +103,7 @@ def test_set_refuses_what_the_experiment_does_not_declare(experiment, assignment
         ("hopfield_capacity", "flip=0.1", "flip must be a list holding 0.0"),
         ("multitask_regimes", "P=2,5", r"P must be in \[1, 4\]; got 5"),
         ("multitask_learning", "r=2", r"r must be in \[0.0, 1.0\]; got 2.0"),
+        ("multitask_medium_load", "delta=1.5", r"delta must be in \(0.0, 1.0\); got 1.5"),
         ("sdr_false_positive_vs_n", "theta=30", r"theta must be in \[0, 24\]; got 30"),
         ("sdr_false_positive_vs_s", "synapses=30,40", r"synapses must be in \[1, 32\]; got 40"),
         ("sdr_unions", "w=2000", r"w must be in \[0, 1000\]; got 2000"),

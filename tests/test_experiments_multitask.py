@@ -133,14 +133,16 @@ def test_medium_load_dataset(medium):
 
 def test_medium_load_symmetric_state_where_stable(medium):
     # 0.2 patterns per spin at T = (1 - d)/2: the symmetric state is stable (eigenvalue
-    # 0.63), every pattern is retrieved with the same overlap 0.857: the mean over the
-    # patterns lies within 0.02 of it at N = 16000 (its spread over the 3 samples is
-    # 0.006), and the overlaps spread over the patterns less than a mean of N (1 - d)
-    # signs would, 1/sqrt(N (1 - d)).
+    # 0.63), every pattern retrieved with the same overlap (0.862 and 0.861 at the run's P = 14
+    # and 24). The mean over 3 networks x P patterns lies within 4 standard errors of it
+    # (the error from the overlaps' spread over the patterns, 0.006-0.011, the patterns
+    # nearly independent at this lambda; |z| = 0.3 and 2.1 with seed 0), and the
+    # overlaps spread over the patterns less than a mean of N (1 - d) signs would,
+    # 1/sqrt(N (1 - d)).
     ds = medium.sel(patterns_per_spin=0.2, reduced_T=0.5)
     assert float(ds["eigenvalue"]) > 0.5
-    gap = np.abs(ds["m_mean"].mean("sample") - ds["m_theory"]).sel(N=16000)
-    assert float(gap) < 0.02
+    z = (ds["m_mean"].mean("sample") - ds["m_theory_P"]) / ds["m_mean_se"]
+    assert bool((np.abs(z) < 4).all())
     assert bool((ds["m_spread"].mean("sample") < ds["finite_size"]).all())
     # 2 patterns per spin at T = 0 the symmetric state is unstable (its ties): the
     # overlaps differ from pattern to pattern three times more than finite N explains,
@@ -148,3 +150,4 @@ def test_medium_load_symmetric_state_where_stable(medium):
     zero = medium.sel(patterns_per_spin=2.0, reduced_T=0.0)
     assert bool((zero["m_spread"].mean("sample") > 3 * zero["finite_size"]).all())
     assert bool((zero["m_mean"] < zero["m_theory"]).all())
+    assert bool((zero["m_mean"] < zero["m_theory_P"]).all())

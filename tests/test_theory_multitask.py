@@ -372,7 +372,10 @@ def crosstalk_sum(lam, function):
 
 
 def test_medium_load_without_crosstalk_is_curie_weiss():
-    # No spin in two patterns: every pattern is a Curie-Weiss magnet, m = tanh(m / T).
+    # No spin in two patterns: every pattern is a Curie-Weiss magnet, m = tanh(m / T),
+    # stable at every T below T_c: "in the absence of patterns cross-talk, all patterns
+    # are recalled symmetrically for any temperature below criticality" (Bartolucci &
+    # Annibale, J. Phys. A 47, 415001 (2014), abstract; its equations were not available).
     for T in (0.3, 0.7):
         state = mt.medium_load_parallel(T, 0.0)
         assert state.m == pytest.approx(curie_weiss(T), abs=1e-12)
@@ -409,10 +412,60 @@ def test_medium_load_near_and_below_T_c(lam):
     assert state.eigenvalue == pytest.approx(2 * eps / (1 + 3 * lam), rel=1e-3)
     assert mt.medium_load_parallel(1.2, lam).m == 0.0
     # the ties 1 + S = 0 make it unstable as T falls: the eigenvalue changes sign once
+    # (with cross-talk "symmetric retrieval becomes unstable as temperature is lowered",
+    # Bartolucci & Annibale 2014, abstract)
     edge = mt.medium_load_stable_below(lam)
     assert mt.medium_load_parallel(edge * 0.99, lam).eigenvalue < 0
     assert mt.medium_load_parallel(edge * 1.01, lam).eigenvalue > 0
     assert mt.medium_load_parallel(0.9, lam).eigenvalue > 0
+
+
+@pytest.mark.parametrize(("lam", "P"), [(0.2, 3), (0.2, 8), (2.0, 4), (2.0, 8), (5.0, 8)])
+@pytest.mark.parametrize("T", [0.0, 0.3, 0.6, 0.9])
+def test_medium_load_at_finite_P_is_the_low_load_parallel_state(lam, P, T):
+    # With P patterns kept (other patterns at a site Binomial(P - 1, 1 - d)), the
+    # medium-load state is the low-load parallel state at d = 1 - lam / P, in units of
+    # 1 - d, and its eigenvalue the low-load Hessian's along (1, -1, 0, ...): computed
+    # here by the exact sum over the 3^P site configurations, code shared with nothing
+    # in the medium-load solver.
+    a = lam / P
+    state = mt.medium_load_parallel(T, lam, patterns=P)
+    m = mt.parallel_state(1 - a, a * T, P)
+    assert state.m == pytest.approx(m / a, abs=1e-12)
+    if T == 0.0:
+        return
+    v = np.zeros(P)
+    v[:2] = (1.0, -1.0)
+    transverse = v @ mt.hessian(np.full(P, m), 1 - a, a * T) @ v / 2
+    assert state.eigenvalue == pytest.approx(transverse, abs=1e-12)
+
+
+@pytest.mark.parametrize("lam", [0.2, 2.0])
+@pytest.mark.parametrize("T", [0.0, 0.5, 0.8])
+def test_medium_load_is_the_large_P_limit(lam, T):
+    # P -> infinity at fixed lam = P (1 - d): Binomial(P - 1, lam / P) -> Poisson(lam),
+    # the gap closing as 1/P (halving from P = 80 to 160; what is left after
+    # extrapolating it away is below 1e-4).
+    limit = mt.medium_load_parallel(T, lam)
+    gaps = []
+    for P in (80, 160):
+        state = mt.medium_load_parallel(T, lam, patterns=P)
+        gaps.append(np.array([state.m - limit.m, state.eigenvalue - limit.eigenvalue]))
+    for g80, g160 in zip(*gaps):
+        if math.isnan(g80):  # the eigenvalue at T = 0
+            continue
+        assert abs(g160) < 0.01 and g80 / g160 == pytest.approx(2.0, abs=0.1)
+        assert abs(2 * g160 - g80) < 1e-4
+    edge = mt.medium_load_stable_below(lam, patterns=160)
+    assert edge == pytest.approx(mt.medium_load_stable_below(lam), abs=0.01)
+
+
+def test_medium_load_patterns_argument():
+    assert mt.medium_load_parallel(0.5, 0.0, patterns=2) == mt.medium_load_parallel(0.5, 0.0)
+    with pytest.raises(ValueError, match="patterns must be at least patterns_per_spin"):
+        mt.medium_load_parallel(0.5, 3.0, patterns=2)
+    with pytest.raises(ValueError, match="patterns must be in"):
+        mt.medium_load_parallel(0.5, 0.5, patterns=1)
 
 
 # ---------------------------------------------------------------------------------

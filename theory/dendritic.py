@@ -576,10 +576,8 @@ def union_size_pmf(N, w, union, *, exact=False):
 
     Parameters
     ----------
-    N : int
-        Number of bits, N >= 1.
-    w : int
-        Active bits of each SDR, 0 <= w <= N.
+    N, w : int
+        As in :func:`union_active_bits`.
     union : int
         Number of SDRs in the union, union >= 1.
     exact : bool, default=False
@@ -642,6 +640,20 @@ def _union_rate(N, w, union, size, exact, rate_at, rate_at_real):
     return rate_at_real(union_active_bits(N, w, union))
 
 
+def _union_overlap_rate(N, w, union, other, theta, size, exact):
+    """P(|X ∩ A| >= theta): X the union of ``union`` random w-sets of N cells, A an
+    independent random set of ``other`` cells (the overlap is symmetric in the two)."""
+    return _union_rate(
+        N,
+        w,
+        union,
+        _check_size(size),
+        exact,
+        lambda u, exact: _overlap_in_range(N, u, other, theta, other, exact),
+        lambda s: _tail_at_real_size(N, s, other, theta),
+    )
+
+
 @elementwise
 def union_exact_match_probability(N, w, union, *, size="distribution", exact=False):
     r"""Probability that a random SDR lies entirely inside the union of ``union`` SDRs.
@@ -688,11 +700,7 @@ def union_exact_match_probability(N, w, union, *, size="distribution", exact=Fal
     union = check_param("union", union, low=1, integer=True)
     if _check_size(size, ("distribution", "mean")) == "mean":
         return (union_active_bits(N, w, union, exact=exact) / N) ** w
-
-    def inside(u, exact):
-        return _overlap_in_range(N, u, w, w, w, exact)
-
-    return _size_averaged(N, w, union, lambda u: inside(u, exact), exact)
+    return _union_overlap_rate(N, w, union, w, w, size, exact)  # theta = w: inside
 
 
 @elementwise
@@ -741,15 +749,7 @@ def union_false_match_probability(N, w, theta, union, *, size="distribution", ex
     w = _count("w", w, high=N)
     theta = _count("theta", theta, high=w)
     union = check_param("union", union, low=1, integer=True)
-    return _union_rate(
-        N,
-        w,
-        union,
-        _check_size(size),
-        exact,
-        lambda u, exact: _overlap_in_range(N, u, w, theta, w, exact),
-        lambda s: _tail_at_real_size(N, s, w, theta),
-    )
+    return _union_overlap_rate(N, w, union, w, theta, size, exact)
 
 
 @elementwise
@@ -797,15 +797,7 @@ def union_segment_false_positive(
     synapses = _count("synapses", synapses, high=N)
     union = check_param("union", union, low=1, integer=True)
     theta = _count("theta", theta, high=union * synapses)
-    return _union_rate(
-        N,
-        synapses,
-        union,
-        _check_size(size),
-        exact,
-        lambda u, exact: _overlap_in_range(N, u, w, theta, u, exact),
-        lambda s: _tail_at_real_size(N, s, w, theta),
-    )
+    return _union_overlap_rate(N, synapses, union, w, theta, size, exact)
 
 
 @elementwise
@@ -848,15 +840,7 @@ def union_input_false_positive(N, w, synapses, theta, union, *, size="distributi
     synapses = _count("synapses", synapses, high=N)
     theta = _count("theta", theta, high=synapses)
     union = check_param("union", union, low=1, integer=True)
-    return _union_rate(
-        N,
-        w,
-        union,
-        _check_size(size),
-        exact,
-        lambda u, exact: _overlap_in_range(N, synapses, u, theta, synapses, exact),
-        lambda s: _tail_at_real_size(N, s, synapses, theta),
-    )
+    return _union_overlap_rate(N, w, union, synapses, theta, size, exact)
 
 
 _KINDS = ("match", "segment", "input")
