@@ -4,8 +4,10 @@ Glauber (heat-bath) dynamics started at a stored pattern; the overlap with it, a
 over the measured sweeps, shows where retrieval survives. Over it the lines of Amit,
 Gutfreund & Sompolinsky (Ann. Phys. 173, 30 (1987)): T_g(alpha) = 1 + sqrt(alpha)
 (spin-glass transition), T_M(alpha) (retrieval states appear below it) and T_c(alpha)
-(retrieval states become global minima of the free energy below it); and the RS
-retrieval overlap m(alpha, T) on the same grid.
+(retrieval states become global minima of the free energy below it); the
+de Almeida-Thouless line T_R(alpha) of the retrieval state (its replica-symmetric
+solution is unstable below it, T_R <= 0.0214); and the RS retrieval overlap m(alpha, T)
+on the same grid.
 """
 
 import numpy as np
@@ -64,7 +66,7 @@ def run(*, quick=False, seed=0, executor=None, store=None, progress=True, **over
 
 
 def add_theory(ds):
-    """T_g, T_M, T_c on the alpha axis; the RS retrieval overlap on the (alpha, T) grid."""
+    """T_g, T_M, T_c, T_R on the alpha axis; the RS retrieval overlap on the (alpha, T) grid."""
     alpha, T = ds["alpha"].values, ds["T"].values
     ds["T_g"] = ("alpha", ags.T_g(alpha))
     ds["T_g"].attrs["long_name"] = "spin-glass temperature 1 + sqrt(alpha)"
@@ -74,6 +76,11 @@ def add_theory(ds):
     ):
         ds[name] = ("alpha", _line(line, alpha, end))
         ds[name].attrs["long_name"] = text + f" (NaN: never, alpha > {end:.4f})"
+    end = ags.alpha_c(0.0)
+    ds["T_R"] = ("alpha", _line(ags.T_R, alpha, end))
+    ds["T_R"].attrs["long_name"] = (
+        f"AT line: the RS retrieval solution is unstable below T_R (NaN: alpha > {end:.4f})"
+    )
     m = np.zeros((alpha.size, T.size))
     for i, a in enumerate(alpha):
         for j, t in enumerate(T):
@@ -107,6 +114,8 @@ def plot(ds):
     T = np.linspace(0.0, 0.999, 80)
     left.plot([ags.alpha_c(t) for t in T], T, "w-", label="T_M (retrieval appears)")
     left.plot([ags.alpha_global(t) for t in T], T, "w:", label="T_c (retrieval global min.)")
+    alpha = np.linspace(0.02, float(ags.alpha_c(0.0)), 16)  # T_R(0.02) = 1e-12
+    left.plot(alpha, ags.T_R(alpha), "w-.", label="T_R (RS retrieval unstable below)")
     left.set_xlabel("alpha = P / N")
     left.set_ylabel("T")
     left.set_ylim(float(ds["T"].min()) - 0.05, float(ds["T"].max()) + 0.05)

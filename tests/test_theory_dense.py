@@ -341,6 +341,274 @@ def test_full_power_conversion_matches_one_step_snr():
 
 
 # ---------------------------------------------------------------------------------
+# p-spin Hebbian model: RS free energy, entropy, stability, spin glass
+
+
+def _gradient(f, x, step=1e-6):
+    x = np.asarray(x, dtype=float)
+    grad = np.empty_like(x)
+    for i in range(x.size):
+        e = np.zeros_like(x)
+        e[i] = step * max(1.0, abs(x[i]))
+        grad[i] = (f(*(x + e)) - f(*(x - e))) / (2.0 * e[i])
+    return grad
+
+
+def _log_2cosh(u):
+    return abs(u) + math.log1p(math.exp(-2.0 * abs(u)))
+
+
+def _free_energy_by_quadrature(m, q, r, alpha, p, T):
+    """The p-spin RS free energy of theory/README.md, its Gaussian average by quad."""
+    F, beta = math.factorial(p - 1), 1.0 / T
+    a, sigma = m ** (p - 1), math.sqrt(alpha * r)
+    average = _gauss_average(lambda h: _log_2cosh(beta * h / F), a, sigma)
+    return (
+        (p - 1) * m**p / math.factorial(p)
+        - alpha * beta * (1 - q**p) / (2 * math.factorial(p))
+        + alpha * beta * r * (1 - q) / (2 * F * F)
+        - T * average
+    )
+
+
+def test_free_energy_matches_quadrature():
+    for m, q, r, alpha, p, T in [(0.8, 0.7, 1.3, 0.1, 3, 0.1), (0.95, 0.9, 5.0, 0.02, 4, 0.03)]:
+        want = _free_energy_by_quadrature(m, q, r, alpha, p, T)
+        assert dense.free_energy(m, q, r, alpha, p, T) == pytest.approx(want, abs=1e-12)
+
+
+@pytest.mark.parametrize(("alpha", "p", "T"), [(0.1, 3, 0.05), (0.03, 4, 0.02), (0.3, 3, 0.1)])
+def test_free_energy_is_stationary_at_the_solutions(alpha, p, T):
+    solve = dense.rs_retrieval if alpha < dense.alpha_c(p, T) else dense.rs_spin_glass
+    state = solve(alpha, p, T)
+    f = lambda m, q, r: dense.free_energy(m, q, r, alpha, p, T)  # noqa: E731
+    np.testing.assert_allclose(_gradient(f, state[:3]), 0.0, atol=1e-7)
+
+
+@pytest.mark.parametrize("p", [3, 4])
+def test_energy_is_stationary_at_zero_temperature(p):
+    alpha = 0.7 * dense.alpha_c(p)
+    for state in (dense.rs_retrieval(alpha, p), dense.rs_spin_glass(alpha, p)):
+        e = lambda m, C, r: dense.energy(m, C, r, alpha, p)  # noqa: E731
+        x = [state.m, state.C, state.r]
+        np.testing.assert_allclose(_gradient(e, x)[1:], 0.0, atol=1e-8)
+        if state.m > 0:
+            assert _gradient(e, x)[0] == pytest.approx(0.0, abs=1e-8)
+        # E = -m^p / p! - alpha C / (p-1)! at the saddle point (signal and crosstalk).
+        want = -(state.m**p) / math.factorial(p) - alpha * state.C / math.factorial(p - 1)
+        assert e(*x) == pytest.approx(want, abs=1e-14)
+    assert dense.energy(1.0, 0.0, 2.0, 0.0, 3) == pytest.approx(-1 / 6, abs=1e-15)
+
+
+def test_zero_temperature_entropy_at_the_rs_capacity():
+    # Issue 17 quotes -0.045 (p = 3) and -0.023 (p = 4) against AGS's -0.0014 for p = 2:
+    # s_0 = -alpha C^2 / (4 (p-2)!) at alpha_c.
+    s = [dense.entropy(dense.alpha_c(p), p) for p in (2, 3, 4)]
+    np.testing.assert_allclose(s, [-0.0014451, -0.0448385, -0.0232249], rtol=1e-4)
+    for p in (3, 4):
+        state = dense.rs_retrieval(dense.alpha_c(p), p)
+        want = -dense.alpha_c(p) * state.C**2 / (4 * math.factorial(p - 2))
+        assert dense.entropy(dense.alpha_c(p), p) == pytest.approx(want, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("alpha", "p", "T", "branch"),
+    [
+        (0.06, 3, 0.05, "retrieval"),
+        (0.12, 3, 0.1, "retrieval"),
+        (0.02, 4, 0.03, "retrieval"),
+        (0.3, 3, 0.1, "spin_glass"),
+        (0.02, 4, 1e-3, "spin_glass"),
+    ],
+)
+def test_entropy_is_minus_the_temperature_derivative_of_the_free_energy(alpha, p, T, branch):
+    solve = dense.rs_retrieval if branch == "retrieval" else dense.rs_spin_glass
+    step = 1e-5 * T
+    f = [dense.free_energy(*solve(alpha, p, t)[:3], alpha, p, t) for t in (T - step, T + step)]
+    want = -(f[1] - f[0]) / (2 * step)
+    assert dense.entropy(alpha, p, T, branch) == pytest.approx(want, abs=1e-7)
+
+
+@pytest.mark.parametrize("branch", ["retrieval", "spin_glass"])
+def test_zero_temperature_entropy_is_the_slope_of_the_free_energy(branch):
+    # f(T) = E - s_0 T + o(T): the one-sided slope from the T = 0 energy, independent of
+    # the closed form of s_0. On the glass s_0 = -(p-1)/(2 pi) (-1/(2 pi) at p = 2 is
+    # Sherrington & Kirkpatrick's, PRL 35, 1792 (1975)).
+    p, alpha = 3, 0.1
+    solve = dense.rs_retrieval if branch == "retrieval" else dense.rs_spin_glass
+    cold = solve(alpha, p)
+    E = dense.energy(cold.m, cold.C, cold.r, alpha, p)
+    slope = [
+        (dense.free_energy(*solve(alpha, p, T)[:3], alpha, p, T) - E) / T for T in (1e-3, 1e-4)
+    ]
+    s_0 = dense.entropy(alpha, p, 0.0, branch)
+    assert -slope[1] == pytest.approx(s_0, abs=2e-4)
+    assert abs(slope[1] + s_0) < abs(slope[0] + s_0)
+    if branch == "spin_glass":
+        assert s_0 == pytest.approx(-(p - 1) / (2 * math.pi), rel=1e-12)
+
+
+def test_spin_glass_solves_the_equations():
+    for alpha, p, T in [(0.3, 3, 0.1), (0.05, 4, 0.01)]:
+        s = dense.rs_spin_glass(alpha, p, T)
+        beta1 = 1.0 / (math.factorial(p - 1) * T)
+        tanh2 = _gauss_average(
+            lambda h, b=beta1: math.tanh(b * h) ** 2, 0.0, math.sqrt(alpha * s.r)
+        )
+        assert s.m == 0.0 and s.q > 0.5
+        assert s.q == pytest.approx(tanh2, abs=1e-10)
+        assert s.r == pytest.approx(math.factorial(p - 1) * s.q ** (p - 1), rel=1e-12)
+    with pytest.raises(ValueError, match=r"alpha must be >= 0\.127.*or T must be lower"):
+        dense.rs_spin_glass(0.1, 3, 0.1)  # below the glass's spinodal load: paramagnet
+
+
+def _replicon_by_quadrature(alpha, p, T):
+    """1 - alpha beta^2 q^(p-2) <<sech^4 beta' h>> / (p-2)!, by quad in u = beta' h."""
+    s = dense.rs_retrieval(alpha, p, T)
+    width = math.factorial(p - 1) * T  # h = width u
+    a, sigma = s.m ** (p - 1), math.sqrt(alpha * s.r)
+
+    def integrand(u):
+        density = math.exp(-0.5 * ((width * u - a) / sigma) ** 2) / math.sqrt(2 * math.pi)
+        return width / sigma * density / math.cosh(u) ** 4
+
+    sech4 = integrate.quad(integrand, -40, 40, epsabs=1e-15, epsrel=1e-12, limit=400)[0]
+    return 1 - alpha * s.q ** (p - 2) * sech4 / (math.factorial(p - 2) * T * T)
+
+
+@pytest.mark.parametrize(("fraction", "p"), [(0.5, 3), (1.0, 3), (1.0, 4)])
+def test_replicon_vanishes_on_T_R(fraction, p):
+    alpha = fraction * dense.alpha_c(p)
+    T_R = dense.T_R(alpha, p)
+    assert _replicon_by_quadrature(alpha, p, T_R) == pytest.approx(0.0, abs=1e-9)
+    assert _replicon_by_quadrature(alpha, p, 0.9 * T_R) < -0.05
+    assert _replicon_by_quadrature(alpha, p, 1.1 * T_R) > 0.05
+
+
+def test_T_R_small_alpha_and_p2():
+    # Leading order as T -> 0: T_R = 4 (p-1) alpha phi(rho) / (3 sigma), sigma^2 = alpha (p-1)!,
+    # at the T = 0 state; the solved root approaches it as alpha (and T_R) falls.
+    p = 3
+    for alpha, tol in [(0.015, 1e-9), (0.03, 1e-5), (0.05, 1e-3)]:
+        rho = dense.rs_retrieval(alpha, p).m ** 2 / math.sqrt(2 * alpha)
+        leading = 8 * alpha * math.exp(-rho * rho / 2) / (3 * math.sqrt(2 * math.pi * 2 * alpha))
+        assert dense.T_R(alpha, p) == pytest.approx(leading, rel=tol)
+    assert dense.T_R(0.0, 3) == 0.0
+    assert dense.T_R(0.1, 2) == hopfield.T_R(0.1)
+
+
+@pytest.mark.parametrize(("p", "T_nose"), [(3, 0.1548586), (4, 0.0383535)])
+def test_rs_is_stable_on_the_nishimori_line_and_unstable_below_its_nose(p, T_nose):
+    # RS is exact on the Nishimori line T = alpha of the planted model (Nishimori, Prog.
+    # Theor. Phys. 66, 1169 (1981)): the replicon is positive there, and the AT line
+    # meets the spinodal alpha_c(p, T) at its nose, on that line.
+    for alpha in (0.5 * T_nose, 0.9 * T_nose):
+        assert _replicon_by_quadrature(alpha, p, alpha) > 0.3
+    at_nose = _replicon_by_quadrature(dense.alpha_c(p, T_nose), p, T_nose)
+    assert abs(at_nose) < 1e-3
+    below = 0.7 * T_nose
+    assert _replicon_by_quadrature(dense.alpha_c(p, below), p, below) < -0.1
+
+
+def test_alpha_global_at_zero_temperature():
+    # Retrieval and spin-glass energies cross; p = 2 is AGS's 0.051.
+    assert dense.alpha_global(2) == hopfield.alpha_global(0.0)
+    for p, want in [(3, 0.088789), (4, 0.016379)]:
+        alpha = dense.alpha_global(p)
+        assert alpha == pytest.approx(want, rel=1e-4)
+        state, glass = dense.rs_retrieval(alpha, p), dense.rs_spin_glass(alpha, p)
+        e_glass = -math.sqrt(2 * alpha / (math.pi * math.factorial(p - 1)))
+        assert dense.energy(0.0, glass.C, glass.r, alpha, p) == pytest.approx(e_glass, abs=1e-14)
+        e = dense.energy(state.m, state.C, state.r, alpha, p)
+        assert e == pytest.approx(e_glass, abs=1e-12)
+
+
+def test_p2_reduces_to_theory_hopfield():
+    alpha, T = 0.1, 0.2
+    state = hopfield.rs_retrieval(alpha, T)
+    f = dense.free_energy(*state[:3], alpha, 2, T)
+    assert f == hopfield.free_energy(*state[:3], alpha, T)
+    assert dense.energy(0.9, 0.1, 1.2, alpha, 2) == hopfield.energy(0.9, 0.1, 1.2, alpha)
+    assert dense.entropy(alpha, 2, T) == hopfield.entropy(alpha, T)
+    assert tuple(dense.rs_spin_glass(alpha, 2, T)) == tuple(hopfield.rs_spin_glass(alpha, T))
+    args = (0.96, 0.99, 0.1, 5.0, 1.4, 1.45, 0.13)
+    assert dense.rsb1_energy(*args, 2) == hopfield.rsb1_energy(*args)
+    # Steffan & Kühn, Z. Phys. B 95, 249 (1994): alpha_c^1RSB = 0.138186.
+    assert dense.alpha_c_1rsb(2) == pytest.approx(0.138186, abs=1e-6)
+
+
+# ---------------------------------------------------------------------------------
+# p-spin Hebbian model: one step of RSB at T = 0
+
+
+def test_rsb1_energy_matches_double_quadrature():
+    m, q0, C, mu, r0, r1, alpha, p = 0.8, 0.9, 0.4, 6.0, 1.5, 2.0, 0.15, 3
+    F = math.factorial(p - 1)
+    s0, s1 = math.sqrt(alpha * r0), math.sqrt(alpha * (r1 - r0))
+
+    def log_z(w):
+        return math.log(_gauss_average(lambda h: math.exp(mu * abs(h) / F), w, s1))
+
+    want = (
+        (p - 1) * m**p / math.factorial(p)
+        - alpha * C / (2 * F)
+        - alpha * mu * (1 - q0**p) / (2 * math.factorial(p))
+        + alpha * (r1 * C + mu * (r1 - r0 * q0)) / (2 * F * F)
+        - _gauss_average(log_z, m ** (p - 1), s0) / mu
+    )
+    assert dense.rsb1_energy(m, q0, C, mu, r0, r1, alpha, p) == pytest.approx(want, abs=1e-10)
+
+
+@pytest.mark.parametrize("p", [3, 4])
+def test_rsb1_energy_reduces_to_rs(p):
+    alpha = 0.5 * dense.alpha_c(p)
+    s = dense.rs_retrieval(alpha, p)
+    for mu in (1.0, 30.0):
+        rsb = dense.rsb1_energy(s.m, 1 - 1e-12, s.C, mu, s.r, s.r * (1 + 1e-12), alpha, p)
+        assert rsb == pytest.approx(dense.energy(s.m, s.C, s.r, alpha, p), abs=1e-9)
+
+
+@pytest.mark.parametrize("p", [3, 4])
+def test_rsb1_saddle_node_is_stationary_in_every_parameter(p):
+    state = dense.rsb1_saddle_node(p)
+    x = [state.m, state.q0, state.C, state.mu, state.r0, state.r1]
+    e = lambda *x: dense.rsb1_energy(*x, state.alpha, p)  # noqa: E731
+    np.testing.assert_allclose(_gradient(e, x, step=1e-7) * np.abs(x), 0.0, atol=1e-8)
+    assert 0.5 < state.q0 < 0.9 and state.mu > 1.0  # a genuine 1RSB state: q0 < q1 = 1
+    assert state.r1 == math.factorial(p - 1)
+    assert state.r0 == pytest.approx(math.factorial(p - 1) * state.q0 ** (p - 1), rel=1e-12)
+
+
+def test_rsb1_capacities():
+    # Computed here (no published 1RSB value of this model was available): above the RS
+    # capacities, as for p = 2, and just below the RS capacity at the Nishimori nose.
+    got = dense.alpha_c_1rsb([3, 4])
+    np.testing.assert_allclose(got, [0.1537373, 0.0381953], rtol=1e-5)
+    assert np.all(got > dense.alpha_c([3, 4]))
+    assert np.all(got < [0.1548586, 0.0383535])
+    assert dense.rsb1_saddle_node(3).m == pytest.approx(0.6508, abs=1e-3)
+
+
+def test_rsb1_retrieval_energy_lies_above_rs():
+    # At the same load the 1RSB retrieval energy is above the RS one (replica free
+    # energies are maximised over the breaking), by little where RS is nearly exact.
+    p = 3
+    alpha = 0.8 * dense.alpha_c(p)
+    rs = dense.rs_retrieval(alpha, p)
+    node = dense.rsb1_saddle_node(p)
+    rho = optimize.brentq(
+        lambda rho: dense._rsb1_at_rho(rho, p).alpha - alpha,
+        node.m ** (p - 1) / math.sqrt(node.alpha * node.r0),
+        4.0,
+        xtol=1e-12,
+    )
+    s = dense._rsb1_at_rho(rho, p)
+    e_rsb = dense.rsb1_energy(s.m, s.q0, s.C, s.mu, s.r0, s.r1, alpha, p)
+    gap = e_rsb - dense.energy(rs.m, rs.C, rs.r, alpha, p)
+    assert 0 < gap < 1e-3 and s.m > rs.m
+
+
+# ---------------------------------------------------------------------------------
 # Domain errors
 
 
@@ -363,6 +631,24 @@ def test_full_power_conversion_matches_one_step_snr():
         (lambda: dense.alpha_to_full_power(-1.0, 3), "alpha must"),
         (lambda: dense.alpha_from_full_power(0.1, 1), "n must"),
         (lambda: dense.alpha_c(3, float("nan")), "T must"),
+        (lambda: dense.free_energy(0.9, 1.2, 1.0, 0.1, 3, 0.1), "q must"),
+        (lambda: dense.free_energy(0.9, 0.9, 1.0, 0.1, 3, 0.0), "T must"),
+        (lambda: dense.free_energy(0.9, 0.9, -1.0, 0.1, 3, 0.1), "r must"),
+        (lambda: dense.energy(0.9, -0.1, 2.0, 0.1, 3), "C must"),
+        (lambda: dense.energy(1.5, 0.1, 2.0, 0.1, 3), "m must"),
+        (lambda: dense.entropy(0.2, 3), "alpha must"),
+        (lambda: dense.entropy(0.1, 3, branch="glass"), "branch must"),
+        (lambda: dense.rs_spin_glass(0.0, 3), "alpha must"),
+        (lambda: dense.rs_spin_glass(0.1, 3, -0.1), "T must"),
+        (lambda: dense.T_R(0.13, 3), "alpha must"),
+        (lambda: dense.T_R(0.1, 1), "p must"),
+        (lambda: dense.alpha_global(1), "p must"),
+        (lambda: dense.rsb1_energy(0.8, 1.0, 0.4, 6.0, 1.5, 2.0, 0.15, 3), "q0 must"),
+        (lambda: dense.rsb1_energy(0.8, 0.9, 0.4, 6.0, 2.5, 2.0, 0.15, 3), "r1 must"),
+        (lambda: dense.rsb1_energy(0.8, 0.9, 0.4, 0.0, 1.5, 2.0, 0.15, 3), "mu must"),
+        (lambda: dense.rsb1_energy(0.8, 0.9, 0.4, 6.0, 1.5, 2.0, 0.0, 3), "alpha must"),
+        (lambda: dense.rsb1_saddle_node(161), "p must"),
+        (lambda: dense.alpha_c_1rsb(1), "p must"),
     ],
 )
 def test_domain_errors_name_the_argument(call, match):

@@ -272,6 +272,94 @@ def test_rsb1_energy_reduces_to_rs():
 
 
 # ---------------------------------------------------------------------------------
+# The de Almeida-Thouless line of the retrieval state, and the RS entropy
+
+
+def sech4_average(m, sigma, T):
+    """<<sech^4 beta (m + sigma z)>> by quad in u = beta (m + sigma z), where it is sharp."""
+    density = lambda u: math.exp(-0.5 * ((u * T - m) / sigma) ** 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    integrand = lambda u: T / sigma * density(u) / math.cosh(u) ** 4  # noqa: E731
+    return integrate.quad(integrand, -40.0, 40.0, epsabs=1e-15, epsrel=1e-12, limit=400)[0]
+
+
+def replicon_by_quadrature(alpha, T):
+    """AGS (1987): 1 - alpha beta^2 <<sech^4 beta h>> / (1 - beta (1 - q))^2 on retrieval."""
+    m, q, r, _ = h.rs_retrieval(alpha, T)
+    return 1.0 - alpha / T**2 * sech4_average(m, math.sqrt(alpha * r), T) / (1 - (1 - q) / T) ** 2
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.1, 0.13])
+def test_replicon_vanishes_on_T_R(alpha):
+    T_R = h.T_R(alpha)
+    assert replicon_by_quadrature(alpha, T_R) == pytest.approx(0.0, abs=1e-9)
+    assert replicon_by_quadrature(alpha, 0.9 * T_R) < -0.05  # RS unstable below
+    assert replicon_by_quadrature(alpha, 1.1 * T_R) > 0.05
+
+
+def test_T_R_vanishes_like_the_small_alpha_asymptote():
+    # As alpha -> 0, m, r -> 1 and C -> 0 exponentially, and <<sech^4 beta h>> ->
+    # (4/3) T phi(1/sqrt(alpha))/sqrt(alpha): T_R -> sqrt(8/(9 pi)) sqrt(alpha) e^(-1/(2 alpha)).
+    # With sech^2 in place of sech^4 (area 2, not 4/3) the ratio would be 1.5.
+    asymptote = lambda a: math.sqrt(8 / (9 * math.pi) * a) * math.exp(-0.5 / a)  # noqa: E731
+    assert h.T_R(0.02) / asymptote(0.02) == pytest.approx(1.0, abs=1e-7)  # leading order
+    assert h.T_R(0.03) / asymptote(0.03) == pytest.approx(1.0, abs=2e-5)  # solved
+    assert h.T_R(0.0) == 0.0
+
+
+def test_T_R_lies_far_below_T_M():
+    alphas = np.array([0.05, 0.1, h.alpha_c()])
+    T_R = h.T_R(alphas)
+    np.testing.assert_allclose(T_R, [5.4192e-6, 1.45025e-3, 0.0213838], rtol=1e-4)
+    assert np.all(T_R / h.T_M(alphas) < [1e-4, 0.01, 0.5])
+    # At T = 0 the RS retrieval state is unstable for every alpha > 0.
+    assert replicon_by_quadrature(0.05, 1e-7) < 0
+
+
+def test_entropy_at_zero_temperature_and_capacity():
+    # AGS (1987): the T = 0 RS entropy of the retrieval state is negative, -0.0014 at
+    # alpha_c; -(alpha/2)[ln(1 - C) + C/(1 - C)], C the T = 0 susceptibility.
+    assert h.entropy(h.alpha_c()) == pytest.approx(-0.0014, abs=1e-4)
+    state, alpha = h.rs_retrieval(0.1), 0.1
+    C = state.C
+    assert h.entropy(alpha) == pytest.approx(-alpha / 2 * (math.log(1 - C) + C / (1 - C)))
+    assert h.entropy(0.0) == 0.0
+
+
+def test_entropy_of_the_spin_glass_tends_to_sherrington_kirkpatrick():
+    # Sherrington & Kirkpatrick, PRL 35, 1792 (1975): RS ground-state entropy -1/(2 pi);
+    # the Hopfield spin glass becomes SK as alpha -> infinity (C ~ sqrt(2/(pi alpha))).
+    assert h.entropy(1e8, branch="spin_glass") == pytest.approx(-1 / (2 * math.pi), rel=1e-3)
+
+
+def test_entropy_is_minus_the_temperature_derivative_of_the_free_energy():
+    step = 1e-5
+    for alpha, T, branch in [
+        (0.05, 0.3, "retrieval"),
+        (0.12, 0.05, "retrieval"),
+        (0.1, 0.01, "retrieval"),
+        (0.05, 0.5, "spin_glass"),
+        (0.1, 1.2, "spin_glass"),
+    ]:
+        solve = h.rs_retrieval if branch == "retrieval" else h.rs_spin_glass
+        f = [h.free_energy(*solve(alpha, t)[:3], alpha, t) for t in (T - step, T + step)]
+        assert h.entropy(alpha, T, branch) == pytest.approx(-(f[1] - f[0]) / (2 * step), abs=1e-8)
+    # One-sided at T = 0: f(T) = E - s(0) T + o(T).
+    state = h.rs_retrieval(0.12)
+    E = h.energy(state.m, state.C, state.r, 0.12)
+    slope = [(h.free_energy(*h.rs_retrieval(0.12, T)[:3], 0.12, T) - E) / T for T in (1e-4, 1e-5)]
+    assert -slope[1] == pytest.approx(h.entropy(0.12), abs=1e-5)
+    assert abs(slope[1] + h.entropy(0.12)) < abs(slope[0] + h.entropy(0.12))
+
+
+def test_entropy_at_zero_load_is_curie_weiss():
+    for T in (0.3, 0.8):
+        m = curie_weiss(T)
+        want = math.log(2 * math.cosh(m / T)) - m * m / T
+        assert h.entropy(0.0, T) == pytest.approx(want, rel=1e-12)
+    np.testing.assert_allclose(h.entropy([0.0, 0.0], [0.3, 0.8])[1], h.entropy(0.0, 0.8))
+
+
+# ---------------------------------------------------------------------------------
 # Domains
 
 
@@ -308,6 +396,12 @@ def test_rsb1_energy_reduces_to_rs():
         (lambda: h.rsb1_energy(0.9, 0.9, 0.1, 5.0, 1.4, 1.3, 0.1), "r1 must"),
         (lambda: h.rsb1_energy(0.9, 0.9, 0.1, 50.0, 1.4, 1.5, 0.1), "mu must"),
         (lambda: h.rsb1_energy(0.9, 0.9, 0.1, 5.0, 1.4, 1.5, 0.0), "alpha must"),
+        (lambda: h.T_R(-0.01), "alpha must"),
+        (lambda: h.T_R(0.1385), "alpha must"),
+        (lambda: h.entropy(0.2), "alpha must"),
+        (lambda: h.entropy(0.1, -0.1), "T must"),
+        (lambda: h.entropy(0.0, branch="spin_glass"), "alpha must"),
+        (lambda: h.entropy(0.1, branch="paramagnet"), "branch must"),
     ],
 )
 def test_rejects_parameters_outside_the_domain(call, match):

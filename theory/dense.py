@@ -52,6 +52,17 @@ Gutfreund and Sompolinsky (AGS) [6]_: ``p = 2`` is the Hopfield network exactly.
 :math:`y = m^{p-1} / \sqrt{2 \alpha r}`. See :func:`rs_retrieval`, :func:`alpha_c`,
 :func:`T_max`, and :func:`alpha_to_full_power` for the map to the full-power model.
 
+Where RS fails (p >= 3). :func:`free_energy`, :func:`energy`, :func:`entropy`,
+:func:`rs_spin_glass` and :func:`T_R` give the RS thermodynamics. Its T = 0 entropy is
+negative, :math:`-\alpha C^2/(4 (p-2)!)`: -0.0448 (p = 3) and -0.0232 (p = 4) at the
+RS capacity, against -0.00145 for Hopfield. The RS retrieval state is unstable
+(de Almeida-Thouless) below :func:`T_R`, and the whole reentrant rise of the RS
+``alpha_c(p, T)`` lies there: the AT line meets the spinodal at its nose, on the
+Nishimori line T = alpha, where RS is exact. One step of RSB at T = 0
+(:func:`rsb1_energy`, :func:`rsb1_saddle_node`) raises the capacity from 0.1261 to
+0.1537 (p = 3) and from 0.0330 to 0.0382 (p = 4), close to the RS capacity at the
+Nishimori nose (0.1549, 0.0384) and with its overlap (0.651 against 0.643 for p = 3).
+
 Numerics. At ``T = 0`` everything is a function of ``y`` in closed form. At ``T > 0`` a
 state is labelled by its overlap ``m``: the first equation is then monotonic in the
 noise amplitude ``sigma = sqrt(alpha r)`` (a Brent root), the second gives ``q``, and
@@ -78,6 +89,7 @@ References
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from fractions import Fraction
 from typing import NamedTuple
@@ -85,9 +97,11 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize, special, stats
 
-from theory._checks import check_finite, check_param, elementwise
+from theory import hopfield
+from theory._checks import check_choice, check_finite, check_param, elementwise
 
 __all__ = [
+    "T_R",
     "PSpinRS",
     "P_half",
     "P_max",
@@ -95,14 +109,22 @@ __all__ = [
     "SignalNoise",
     "T_max",
     "alpha_c",
+    "alpha_c_1rsb",
     "alpha_from_full_power",
+    "alpha_global",
     "alpha_to_full_power",
     "crosstalk",
+    "energy",
+    "entropy",
     "exponential_P_max",
     "exponential_alpha_c",
+    "free_energy",
     "one_step_error",
     "rate_function",
     "rs_retrieval",
+    "rs_spin_glass",
+    "rsb1_energy",
+    "rsb1_saddle_node",
 ]
 
 _SQRT2 = math.sqrt(2.0)
@@ -593,9 +615,12 @@ def _rs_T0(y, p):
 
 
 def _y_retrieval_T0(alpha, p):
-    """The y > y_c with alpha(y) = alpha > 0; alpha(y) < 1 / (2 (p-1)! y^2) brackets it."""
+    """The y > y_c with alpha(y) = alpha > 0; alpha(y) < 1 / (2 (p-1)! y^2) brackets it
+    (moved out by 1 % where erf(y) rounds to 1 there and the load rounds above alpha)."""
     y_c = _y_c(p)
     y_hi = max(y_c, 1.0 / math.sqrt(2.0 * math.factorial(p - 1) * alpha))
+    if _alpha_T0(y_hi, p) > alpha:
+        y_hi *= 1.01
     return optimize.brentq(lambda y: _alpha_T0(y, p) - alpha, y_c, y_hi, xtol=1e-15)
 
 
@@ -795,7 +820,11 @@ def alpha_c(p, T=0.0):
     for ``p >= 3`` [1]_, and the AGS value 0.1379 for ``p = 2`` [2]_. At ``T > 0`` it is
     the maximum over the overlap of the load along the solutions. Unlike ``p = 2``,
     ``alpha_c(T)`` grows markedly with ``T`` at low temperature for ``p >= 3``: the
-    crosstalk variance carries the factor :math:`q^{p-1}`.
+    crosstalk variance carries the factor :math:`q^{p-1}`. That rise is an RS result
+    where RS is unstable: the spinodal lies below the AT line :func:`T_R` up to its
+    nose on the Nishimori line T = alpha, and the T = 0 entropy there is negative
+    (:func:`entropy`); with one step of RSB the T = 0 capacity is
+    :func:`alpha_c_1rsb` (0.1537 for p = 3, 0.0382 for p = 4).
 
     Parameters
     ----------
@@ -889,3 +918,682 @@ def rs_retrieval(alpha, p, T=0.0):
     m_c, m_hi = _rs_saddle_node(p, T).rs.m, _overlap_range(p, T)[1]
     m = optimize.brentq(lambda m: _rs_at_m(m, p, T).alpha - alpha, m_c, m_hi, xtol=1e-15)
     return _rs_at_m(m, p, T).rs
+
+
+# ---------------------------------------------------------------------------------
+# Distinct-index p-spin model: RS free energy, entropy, stability, spin glass
+
+
+def _reaction(p, C, T):
+    """(1 - q^p - p q^(p-1) (1 - q)) / T^2 with q = 1 - T C, exact down to T = 0.
+
+    The polynomial is sum_{k=2}^p (-1)^k (k - 1) C(p, k) (1 - q)^k; where p (1 - q) is
+    small its series (in powers of T C) has no cancellation.
+    """
+    eps = T * C
+    if p * eps > 0.1:
+        q = 1.0 - eps
+        return (1.0 - q**p - p * q ** (p - 1) * eps) / (T * T)
+    terms = ((-1) ** k * (k - 1) * math.comb(p, k) * eps ** (k - 2) for k in range(2, p + 1))
+    return C * C * math.fsum(terms)
+
+
+def _free_energy(m, C, r, alpha, p, T):
+    """The p-spin RS free energy (p >= 3) with q = 1 - T C, so that T = 0 is included."""
+    F = math.factorial(p - 1)
+    a, sigma = m ** (p - 1), math.sqrt(alpha * r)
+    eps = T * C  # 1 - q
+    if T == 0.0:
+        one_minus_q_p = p * C
+    elif eps < 0.5:
+        one_minus_q_p = -math.expm1(p * math.log1p(-eps)) / T
+    else:
+        one_minus_q_p = (1.0 - max(0.0, 1.0 - eps) ** p) / T
+    if sigma == 0.0:
+        mean_abs_h = abs(a)
+        log_cosh_excess = T * math.log1p(math.exp(-2.0 * abs(a) / (F * T))) if T > 0.0 else 0.0
+    else:
+        rho = abs(a) / sigma
+        mean_abs_h = sigma * hopfield._mean_abs(rho)
+        log_cosh_excess = T * hopfield._rs_averages(sigma / T / F, rho)[2] if T > 0.0 else 0.0
+    return (
+        (p - 1) * m * a / math.factorial(p)
+        - alpha * one_minus_q_p / (2.0 * math.factorial(p))
+        + alpha * r * C / (2.0 * F * F)
+        - mean_abs_h / F
+        - log_cosh_excess
+    )
+
+
+def _check_order_parameters(m, q, r, alpha):
+    return (
+        check_param("m", m, low=-1.0, high=1.0),
+        check_param("q", q, low=0.0, high=1.0),
+        check_param("r", r, low=0.0),
+        check_param("alpha", alpha, low=0.0),
+    )
+
+
+def free_energy(m, q, r, alpha, p, T):
+    r"""RS free energy per spin of the p-spin Hebbian model at T > 0.
+
+    From the replicated crosstalk, a Gaussian p-spin glass of covariance
+    :math:`N\alpha q_{ab}^p/p!` (``theory/README.md``), with replica-symmetric ``q`` and
+    its conjugate written through ``r`` (:math:`\hat q = \alpha\beta^2 r/(p-1)!^2`):
+
+    .. math::
+
+        f = \frac{(p-1)\,m^p}{p!} - \frac{\alpha\beta}{2\,p!}(1 - q^p)
+            + \frac{\alpha\beta r}{2\,(p-1)!^2}(1 - q)
+            - \frac{1}{\beta}\langle\langle \ln 2\cosh \beta'(m^{p-1}
+              + \sqrt{\alpha r}\,z)\rangle\rangle, \qquad \beta' = \frac{\beta}{(p-1)!}.
+
+    Its stationary points in (m, q, r) are the RS equations of :func:`rs_retrieval`
+    (m, q as there, r = (p-1)! q^(p-1)); ``-alpha beta / (2 p!)`` is the annealed
+    crosstalk of one replica. For ``p = 2`` this reaction-free form is not the
+    Hopfield network's, and the AGS free energy of :func:`theory.hopfield.free_energy`
+    is returned (as :func:`rs_retrieval` uses the AGS equations there).
+
+    Parameters
+    ----------
+    m : float
+        Overlap, -1 <= m <= 1.
+    q : float
+        EA order parameter, 0 <= q <= 1 (p = 2: q > 1 - T).
+    r : float
+        Crosstalk parameter, r >= 0.
+    alpha : float
+        Load P / N^(p-1), alpha >= 0.
+    p : int
+        Number of interacting spins, 2 <= p <= 171.
+    T : float
+        Temperature, T > 0 (at T = 0 use :func:`energy`).
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [1] Gardner, J. Phys. A 20, 3453 (1987) (the replica calculation; the form here
+       is derived in ``theory/README.md``).
+    """
+    p = _check_p(p)
+    if p == 2:
+        return hopfield.free_energy(m, q, r, alpha, T)
+    T = check_param("T", T, low=0.0, closed=(False, True))
+    m, q, r, alpha = _check_order_parameters(m, q, r, alpha)
+    return check_finite("T", T, _free_energy(m, (1.0 - q) / T, r, alpha, p, T))
+
+
+def energy(m, C, r, alpha, p):
+    r"""RS energy per spin of the p-spin Hebbian model at T = 0.
+
+    The T -> 0 limit of :func:`free_energy` with ``q -> 1``, ``C = beta (1 - q)`` finite:
+
+    .. math::
+
+        E = \frac{(p-1)\,m^p}{p!} - \frac{\alpha C}{2\,(p-1)!}
+            + \frac{\alpha r C}{2\,(p-1)!^2}
+            - \frac{\langle\langle |m^{p-1} + \sqrt{\alpha r}\,z| \rangle\rangle}{(p-1)!},
+
+    stationary at the T = 0 saddle point (``r = (p-1)!``), where it equals
+    ``-m^p / p! - alpha C / (p-1)!``. ``p = 2``: the AGS energy
+    (:func:`theory.hopfield.energy`).
+
+    Parameters
+    ----------
+    m : float
+        Overlap, -1 <= m <= 1.
+    C : float
+        Susceptibility, C >= 0 (p = 2: C < 1).
+    r : float
+        Crosstalk parameter, r >= 0.
+    alpha : float
+        Load, alpha >= 0.
+    p : int
+        Number of interacting spins, 2 <= p <= 171.
+
+    Returns
+    -------
+    float
+        -1/p! for the retrieval state at alpha = 0.
+    """
+    p = _check_p(p)
+    if p == 2:
+        return hopfield.energy(m, C, r, alpha)
+    m = check_param("m", m, low=-1.0, high=1.0)
+    C = check_param("C", C, low=0.0)
+    r = check_param("r", r, low=0.0)
+    alpha = check_param("alpha", alpha, low=0.0)
+    return check_finite("C, r", (C, r), _free_energy(m, C, r, alpha, p, 0.0))
+
+
+def _sg_load(kappa, p, T):
+    """The load of the m = 0 solution with beta' sqrt(alpha r) = kappa at T > 0, and 1 - q."""
+    F = math.factorial(p - 1)
+    S = hopfield._rs_averages(kappa, 0.0)[1]
+    sigma = kappa * T * F
+    return sigma * sigma / (F * (1.0 - S) ** (p - 1)), S
+
+
+@functools.cache
+def _sg_spinodal(p, T):
+    """log kappa where the spin-glass load is smallest at T > 0 (p >= 3).
+
+    alpha(kappa) = (kappa T (p-1)!)^2 / ((p-1)! q^(p-1)) grows as kappa^(2(2-p)) at small
+    kappa (q ~ kappa^2) and as kappa^2 at large kappa (q -> 1): one minimum between.
+    """
+    res = optimize.minimize_scalar(
+        lambda log_kappa: _sg_load(math.exp(log_kappa), p, T)[0],
+        bounds=(math.log(1e-2), math.log(1e3)),
+        method="bounded",
+        options={"xatol": 1e-10},
+    )
+    return res.x
+
+
+def _rs_spin_glass(alpha, p, T):
+    F = math.factorial(p - 1)
+    if T == 0.0:
+        sigma = math.sqrt(alpha * F)
+        return PSpinRS(0.0, 1.0, float(F), F * _SQRT_2_OVER_PI / sigma)
+    log_lo = _sg_spinodal(p, T)
+    least = _sg_load(math.exp(log_lo), p, T)[0]
+    if alpha < least:
+        raise ValueError(
+            f"alpha must be >= {least:.6g} at T = {T}, or T must be lower, for a spin-glass "
+            f"solution at p = {p} (otherwise only the paramagnet q = 0); got alpha = {alpha}"
+        )
+    # alpha(kappa) >= (kappa T)^2 (p-1)!, so it exceeds alpha at the upper bracket.
+    log_hi = max(log_lo, math.log(math.sqrt(alpha / F) / T))
+    excess = lambda log_kappa: _sg_load(math.exp(log_kappa), p, T)[0] - alpha  # noqa: E731
+    log_kappa = (
+        log_lo if excess(log_lo) >= 0.0 else optimize.brentq(excess, log_lo, log_hi, xtol=1e-13)
+    )
+    S = _sg_load(math.exp(log_kappa), p, T)[1]
+    return PSpinRS(0.0, 1.0 - S, F * (1.0 - S) ** (p - 1), S / T)
+
+
+def rs_spin_glass(alpha, p, T=0.0):
+    r"""The RS spin-glass saddle point (m = 0, q > 0) of the p-spin Hebbian model.
+
+    With m = 0 the RS equations read :math:`q = \langle\langle \tanh^2 \kappa z
+    \rangle\rangle`, :math:`\kappa = \beta'\sqrt{\alpha r}`, :math:`r = (p-1)!\,q^{p-1}`,
+    so the load is explicit in kappa, :math:`\alpha = (\kappa T (p-1)!)^2/((p-1)!\,q^{p-1})`.
+    For ``p >= 3`` it has a minimum (the glass appears discontinuously, q jumping from
+    0); the solution returned is the branch of large q, a Brent root beyond the
+    minimum. At T = 0: q = 1, r = (p-1)!, :math:`C = (p-1)!\sqrt{2/\pi}/\sqrt{\alpha (p-1)!}`,
+    energy :math:`-\sqrt{2\alpha/(\pi (p-1)!)}`. ``p = 2``: the AGS spin glass
+    (:func:`theory.hopfield.rs_spin_glass`).
+
+    RS is not exact for this state: its T = 0 entropy is :math:`-(p-1)/(2\pi)` for every
+    alpha (:func:`entropy`; -1/(2 pi) is Sherrington-Kirkpatrick's at p = 2), and the
+    glass of a p-spin model (p >= 3) is one-step RSB.
+
+    Parameters
+    ----------
+    alpha : float
+        Load, alpha > 0 (at T > 0 and p >= 3, above the spinodal load of the glass).
+    p : int
+        Number of interacting spins, 2 <= p <= 171.
+    T : float, default=0.0
+        Temperature, T >= 0 (p = 2: T < 1 + sqrt(alpha)); where (p-1)! T < 1e-8 the
+        T = 0 solution is returned.
+
+    Returns
+    -------
+    PSpinRS
+        ``(0, q, r, C)``.
+    """
+    p = _check_p(p)
+    if p == 2:
+        state = hopfield.rs_spin_glass(alpha, T)
+        return PSpinRS(*state)
+    alpha = check_param("alpha", alpha, low=0.0, closed=(False, True))
+    T = check_param("T", T, low=0.0)
+    return _rs_spin_glass(alpha, p, 0.0 if math.factorial(p - 1) * T < 1e-8 else T)
+
+
+def _entropy(alpha, p, T, state):
+    """The p-spin RS entropy per spin at a saddle point, p >= 3 (see :func:`entropy`)."""
+    reaction = -alpha * _reaction(p, state.C, T) / (2.0 * math.factorial(p))
+    if T == 0.0:
+        return reaction
+    F = math.factorial(p - 1)
+    a, sigma = abs(state.m) ** (p - 1), math.sqrt(alpha * state.r)
+    if sigma == 0.0:  # alpha = 0: the Curie-Weiss spin in the field a
+        u = a / (F * T)
+        return reaction + float(np.logaddexp(0.0, -2.0 * u) + 2.0 * u * special.expit(-2.0 * u))
+    return reaction + hopfield._spin_entropy(sigma / (F * T), a / sigma)
+
+
+def entropy(alpha, p, T=0.0, branch="retrieval"):
+    r"""RS entropy per spin, ``s = -df/dT``, of the p-spin retrieval or spin-glass state.
+
+    The T-derivative of :func:`free_energy` at the saddle point, where
+    ``r = (p-1)! q^(p-1)``:
+
+    .. math::
+
+        s = \langle\langle \ln 2\cosh u - u \tanh u \rangle\rangle
+            - \frac{\alpha\beta^2}{2\,p!}\bigl[1 - q^p - p\,q^{p-1}(1 - q)\bigr],
+        \qquad u = \beta'(m^{p-1} + \sqrt{\alpha r}\,z).
+
+    The first term (independent spins in their fields) is O(T); the bracket is
+    :math:`\binom{p}{2}(1 - q)^2 + \dots`, so at ``T = 0``
+
+    .. math::
+
+        s_0 = -\frac{\alpha C^2}{4\,(p-2)!} < 0 .
+
+    On the retrieval branch at the RS capacity this is -0.0448 (p = 3) and -0.0232
+    (p = 4), 31 and 16 times the Hopfield value -0.00145 (p = 2, AGS form,
+    :func:`theory.hopfield.entropy`): the RS retrieval state of the dense model is far
+    from exact at low T, and its capacity :func:`alpha_c` is an RS estimate
+    (:func:`alpha_c_1rsb` goes one step beyond). On the spin-glass branch
+    :math:`s_0 = -(p-1)/(2\pi)` for every alpha.
+
+    Parameters
+    ----------
+    alpha : float
+        Load (the domain of :func:`rs_retrieval` or :func:`rs_spin_glass`).
+    p : int
+        Number of interacting spins, 2 <= p <= 171.
+    T : float, default=0.0
+        Temperature (the domain of the branch's solver).
+    branch : {"retrieval", "spin_glass"}, default="retrieval"
+
+    Returns
+    -------
+    float
+    """
+    solvers = {"retrieval": rs_retrieval, "spin_glass": rs_spin_glass}
+    branch = check_choice("branch", branch, solvers)
+    p = _check_p(p)
+    if p == 2:
+        return hopfield.entropy(alpha, T, branch)
+    state = solvers[branch](alpha, p, T)  # checks alpha and T
+    T = 0.0 if math.factorial(p - 1) * T < 1e-8 else float(T)
+    return _entropy(float(alpha), p, T, state)
+
+
+def _replicon(alpha, p, T, state):
+    """1 - alpha beta^2 q^(p-2) <<sech^4 beta' h>> / (p-2)!, p >= 3."""
+    F = math.factorial(p - 1)
+    sigma = math.sqrt(alpha * state.r)
+    kappa = sigma / (F * T)
+    sech4 = hopfield._sech4_average(kappa, state.m ** (p - 1) / sigma)
+    return 1.0 - alpha * state.q ** (p - 2) * sech4 / (math.factorial(p - 2) * T * T)
+
+
+@functools.cache
+def _T_R(alpha, p):
+    if alpha == 0.0:
+        return 0.0
+    F = math.factorial(p - 1)
+    sigma = math.sqrt(alpha * F)
+    rho = rs_retrieval(alpha, p).m ** (p - 1) / sigma
+    # Leading order in T: <<sech^4 beta' h>> = (4/3) (p-1)! T phi(rho) / sigma.
+    T_0 = (
+        4.0
+        * (p - 1)
+        * alpha
+        * math.exp(-0.5 * rho * rho)
+        / (3.0 * math.sqrt(2.0 * math.pi) * sigma)
+    )
+    if F * T_0 < 2e-8:  # the T = 0 equations are used below (p-1)! T = 1e-8
+        return T_0
+
+    # At leading order the replicon is 1 - T_0 / T: -1 at T_0 / 2 and 1/2 at 2 T_0.
+    def excess(log_T):
+        T = math.exp(log_T)
+        return _replicon(alpha, p, T, rs_retrieval(alpha, p, T))
+
+    return math.exp(optimize.brentq(excess, math.log(0.5 * T_0), math.log(2.0 * T_0), xtol=1e-13))
+
+
+@elementwise
+def T_R(alpha, p):
+    r"""The de Almeida-Thouless line of the RS retrieval state of the p-spin model.
+
+    The replicon eigenvalue of the RS saddle point: the crosstalk term
+    :math:`(\alpha\beta^2/p!)\sum_{a<b} q_{ab}^p` has curvature
+    :math:`\alpha\beta^2 q^{p-2}/(p-2)!` in the replicon direction and one spin's
+    replicon response is :math:`\langle\langle\operatorname{sech}^4\rangle\rangle`, so
+
+    .. math::
+
+        \lambda = 1 - \frac{\alpha\beta^2 q^{p-2}}{(p-2)!}
+        \langle\langle \operatorname{sech}^4 \beta'(m^{p-1} + \sqrt{\alpha r}\,z)
+        \rangle\rangle,
+
+    the form of de Almeida and Thouless [1]_ (at p = 2 without the reaction factor
+    1/(1 - C)^2 of AGS, which :func:`theory.hopfield.T_R` has and which is used there).
+    RS is locally stable for T > T_R (lambda > 0), and on the Nishimori line T = alpha
+    (where RS is exact) lambda > 0. Along the RS spinodal alpha_c(p, T) lambda < 0 for
+    every T below the nose of the reentrant region, where the AT line meets it on the
+    Nishimori line (T = alpha = 0.1548586 for p = 3, 0.0383535 for p = 4): the
+    reentrant rise of the RS capacity lies entirely where RS is unstable, and only the
+    falling side T > T_nose is RS-stable. As T -> 0, with rho = m^(p-1)/sigma,
+    sigma = sqrt(alpha (p-1)!) of the T = 0 solution,
+    :math:`T_R \simeq 4(p-1)\alpha\,\phi(\rho)/(3\sigma)`, used where (p-1)! T_R < 2e-8.
+
+    Parameters
+    ----------
+    alpha : float or array_like
+        Load, 0 <= alpha <= alpha_c(p) (T = 0).
+    p : int or array_like
+        Number of interacting spins, 2 <= p <= 171.
+
+    Returns
+    -------
+    float or ndarray
+        p = 3: 0.00389 at alpha = alpha_c(3) / 2, 0.0622 at alpha_c(3); p = 4:
+        0.000559 and 0.0159.
+
+    References
+    ----------
+    .. [1] de Almeida, Thouless, J. Phys. A 11, 983 (1978).
+    .. [2] Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987) (p = 2).
+    """
+    p = _check_p(p)
+    if p == 2:
+        return hopfield.T_R(alpha)
+    alpha = check_param("alpha", alpha, low=0.0, high=_alpha_c(p, 0.0))
+    return _T_R(alpha, p)
+
+
+# ---------------------------------------------------------------------------------
+# Distinct-index p-spin model: one step of RSB at T = 0
+
+
+def rsb1_energy(m, q0, C, mu, r0, r1, alpha, p):
+    r"""One-step RSB energy per spin of the p-spin Hebbian model at T = 0.
+
+    The Parisi ansatz (q1 within a state, q0 between states, block size x) in the
+    replicated crosstalk of :func:`free_energy` gives, with conjugates written through
+    r1, r0 as in RS,
+
+    .. math::
+
+        f = \frac{(p-1)\,m^p}{p!}
+            - \frac{\alpha\beta}{2\,p!}\bigl[1 + (x - 1) q_1^p - x q_0^p\bigr]
+            + \frac{\alpha\beta}{2\,(p-1)!^2}\bigl[r_1(1 - q_1) + x(r_1 q_1 - r_0 q_0)\bigr]
+            - \frac{1}{\beta x}\int Dz\,\ln\int Dy\,\bigl[2\cosh\beta' h\bigr]^x,
+
+    :math:`h = m^{p-1} + \sqrt{\alpha r_0}\,z + \sqrt{\alpha(r_1 - r_0)}\,y`. At T -> 0
+    with q1 -> 1, ``C = beta (1 - q1)`` and ``mu = beta x`` finite:
+
+    .. math::
+
+        E = \frac{(p-1)\,m^p}{p!} - \frac{\alpha C}{2\,(p-1)!}
+            - \frac{\alpha\mu}{2\,p!}(1 - q_0^p)
+            + \frac{\alpha}{2\,(p-1)!^2}\bigl[r_1 C + \mu(r_1 - r_0 q_0)\bigr]
+            - \frac{1}{\mu}\int Dz\,\ln\int Dy\, e^{\mu|h|/(p-1)!} .
+
+    The structure is that of the Hopfield 1RSB energy of Crisanti, Amit and Gutfreund
+    [1]_ without its reaction terms (here the crosstalk is a Gaussian p-spin glass); as
+    q0 -> 1, r1 -> r0 it becomes the RS :func:`energy` for every mu. The inner
+    integral is the closed form of :func:`theory.hopfield.rsb1_energy`. ``p = 2``: the
+    Hopfield 1RSB energy (:func:`theory.hopfield.rsb1_energy`).
+
+    Parameters
+    ----------
+    m : float
+        Overlap, -1 <= m <= 1.
+    q0 : float
+        Overlap between states, 0 < q0 < 1.
+    C : float
+        Susceptibility within a state, C >= 0 (p = 2: C < 1).
+    mu : float
+        Scaled Parisi parameter beta x > 0.
+    r0, r1 : float
+        Crosstalk parameters, 0 < r0 < r1.
+    alpha : float
+        Load P / N^(p-1) > 0.
+    p : int
+        Number of interacting spins, 2 <= p <= 171.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [1] Crisanti, Amit, Gutfreund, Europhys. Lett. 2, 337 (1986) (p = 2).
+    .. [2] Gardner, J. Phys. A 20, 3453 (1987) (the replicated p-spin crosstalk).
+    """
+    p = _check_p(p)
+    if p == 2:
+        return hopfield.rsb1_energy(m, q0, C, mu, r0, r1, alpha)
+    m = check_param("m", m, low=-1.0, high=1.0)
+    q0 = check_param("q0", q0, low=0.0, high=1.0, closed=(False, False))
+    C = check_param("C", C, low=0.0)
+    mu = check_param("mu", mu, low=0.0, closed=(False, True))
+    r0 = check_param("r0", r0, low=0.0, closed=(False, True))
+    r1 = check_param("r1", r1, low=r0, closed=(False, True))
+    alpha = check_param("alpha", alpha, low=0.0, closed=(False, True))
+    F = math.factorial(p - 1)
+    a, sigma0 = m ** (p - 1), math.sqrt(alpha * r0)
+    extremes = ("alpha, C, r0, r1, mu", (alpha, C, r0, r1, mu))
+    if not 0.0 < sigma0 < math.inf:
+        check_finite(*extremes, math.nan)
+    log_z = hopfield._rsb1_averages(abs(a) / sigma0, math.sqrt((r1 - r0) / r0), mu * sigma0 / F)[3]
+    return check_finite(
+        *extremes,
+        (
+            (p - 1) * m * a / math.factorial(p)
+            - alpha * C / (2.0 * F)
+            - alpha * mu * -math.expm1(p * math.log(q0)) / (2.0 * math.factorial(p))
+            + alpha * (r1 * C + mu * (r1 - r0 * q0)) / (2.0 * F * F)
+            - log_z / mu
+        ),
+    )
+
+
+def _rsb1_state(rho, delta, nu, p):
+    """The p-spin 1RSB point with scaled parameters (rho, delta, nu) and two residuals.
+
+    rho = m^(p-1) / sigma_0, delta = sqrt((r1 - r0) / r0), nu = mu sigma_0 / (p-1)!,
+    sigma_0 = sqrt(alpha r0). The averages give m, q0 and C; sigma_0 = m^(p-1) / rho and
+    r0 = (p-1)! q0^(p-1) give alpha. The residuals: the r1 equation r1 = (p-1)!, i.e.
+    delta^2 = q0^(1-p) - 1, divided by (1 - q0) q0^(1-p) so that it stays finite as
+    delta -> 0; and dE/dmu = 0 times mu^2.
+    """
+    F = math.factorial(p - 1)
+    m, one_minus_q0, g, log_z, abs_h = hopfield._rsb1_averages(rho, delta, nu)
+    q0 = 1.0 - one_minus_q0
+    sigma0 = m ** (p - 1) / rho
+    r0 = F * q0 ** (p - 1)
+    alpha = sigma0 * sigma0 / r0
+    mu = nu * F / sigma0
+    state = hopfield.RSB1(alpha, m, q0, 2.0 * F * g / sigma0, mu, r0, float(F))
+    # (1 - q0^(p-1)) / (1 - q0) = 1 + q0 + ... + q0^(p-2), without cancellation.
+    if one_minus_q0 == 0.0:  # delta -> 0: q0 = 1 to rounding, the residual's limit
+        return state, 1.0 - p, math.nan
+    width = delta * delta * q0 ** (p - 1) / one_minus_q0 - math.fsum(q0**k for k in range(p - 1))
+    slope = (
+        alpha * (p - 1) * -math.expm1(p * math.log(q0)) * mu * mu / (2.0 * math.factorial(p))
+        + log_z
+        - nu * abs_h
+    )
+    return state, width, slope
+
+
+def _rsb1_at_rho(rho, p):
+    """The p-spin 1RSB retrieval saddle point with m^(p-1) / sqrt(alpha r0) = rho, or None.
+
+    For each nu, delta solves the r1 equation (its residual rises from 1 - p at
+    delta -> 0 through one zero, where one exists). The nu equation is negative at
+    large nu (where q0 -> 1) and, coming down from large nu, changes sign at the 1RSB
+    retrieval solution; a second, smaller root carries a state of smaller m and q0
+    and is not this branch. Scanned in factors of 1.5 from nu = 1e4, refined by Brent's method;
+    None where the scan meets no sign change before the r1 equation stops having a root.
+    """
+
+    def delta_at(nu):
+        width = lambda log_delta: _rsb1_state(rho, math.exp(log_delta), nu, p)[1]  # noqa: E731
+        return math.exp(optimize.brentq(width, math.log(1e-5), math.log(50.0), xtol=1e-14))
+
+    def slope(log_nu):
+        nu = math.exp(log_nu)
+        try:
+            delta = delta_at(nu)
+        except ValueError:  # no root of the r1 equation
+            return math.nan
+        return _rsb1_state(rho, delta, nu, p)[2]
+
+    grid = np.log(1e4) - np.log(1.5) * np.arange(40)  # down to nu = 1.1e-3
+    previous = slope(grid[0])
+    for hi, lo in itertools.pairwise(grid):
+        value = slope(lo)
+        if math.isnan(value):
+            return None
+        if previous < 0.0 <= value:
+            nu = math.exp(optimize.brentq(slope, lo, hi, xtol=1e-13))
+            return _rsb1_state(rho, delta_at(nu), nu, p)[0]
+        previous = value
+    return None
+
+
+@functools.cache
+def _rsb1_saddle_node(p):
+    """The maximum of alpha over rho along the 1RSB retrieval branch (p >= 3).
+
+    A grid of rho from 0.6 to 1.2 times the RS saddle node's brackets the maximum,
+    which Brent's method refines.
+    """
+    rho_rs = _SQRT2 * _y_c(p)
+
+    def load(rho):
+        state = _rsb1_at_rho(rho, p)
+        return -math.inf if state is None else state.alpha
+
+    grid = rho_rs * np.linspace(0.6, 1.2, 13)
+    k = int(np.argmax([load(rho) for rho in grid]))
+    res = optimize.minimize_scalar(
+        lambda rho: -load(rho),
+        bounds=(grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]),
+        method="bounded",
+        options={"xatol": 1e-9},
+    )
+    return _rsb1_at_rho(res.x, p)
+
+
+def rsb1_saddle_node(p):
+    r"""The 1RSB retrieval saddle point of the p-spin model at its T = 0 capacity.
+
+    Solves the stationarity equations of :func:`rsb1_energy`. With
+    :math:`\langle\cdot\rangle = \int Dy\,(\cdot)\,e^{\mu|h|/(p-1)!}/Z` and
+    :math:`Z = \int Dy\, e^{\mu|h|/(p-1)!}`:
+
+    .. math::
+
+        r_1 = (p-1)!, \quad r_0 = (p-1)!\,q_0^{p-1}, \quad
+        m = \int Dz\,\langle\operatorname{sign} h\rangle, \quad
+        q_0 = \int Dz\,\langle\operatorname{sign} h\rangle^2, \quad
+        C = 2(p-1)!\int Dz\,\frac{P(h = 0 \mid z)}{Z},
+
+    and :math:`\partial E/\partial\mu = 0`, which at the other equations reads
+    :math:`\alpha(p-1)(1 - q_0^p)\mu^2/(2\,p!) + \int Dz \ln Z
+    - (\mu/(p-1)!)\int Dz\langle|h|\rangle = 0`. As for p = 2
+    (:func:`theory.hopfield.rsb1_saddle_node`), in ``rho = m^(p-1)/sqrt(alpha r0)``,
+    ``delta = sqrt((r1 - r0)/r0)`` and ``nu = mu sqrt(alpha r0)/(p-1)!`` the averages
+    give m, q0 and C and alpha follows explicitly; for each rho two nested roots give
+    delta and nu, and the capacity is the maximum of alpha over rho (a grid, then
+    Brent's method). ``p = 2``: the Hopfield 1RSB solution of Steffan and Kühn.
+
+    RSB changes the p-spin capacity far more than Hopfield's (0.2 %): +21.9 % for
+    p = 3 and +15.8 % for p = 4, with an overlap well below the RS one and q0 far
+    from 1, as the RS entropies (:func:`entropy`) announced. It is a one-step result;
+    whether further steps move it is not computed here.
+
+    Parameters
+    ----------
+    p : int
+        Number of interacting spins, 2 <= p <= 160 (beyond, p! overflows float64 in the
+        equations).
+
+    Returns
+    -------
+    theory.hopfield.RSB1
+        ``(alpha, m, q0, C, mu, r0, r1)``: p = 3: alpha = 0.153737, m = 0.6508,
+        q0 = 0.6909, mu = 6.037; p = 4: alpha = 0.0381953, m = 0.8183, q0 = 0.8378,
+        mu = 24.35; p = 2: 0.138186.
+
+    References
+    ----------
+    .. [1] Crisanti, Amit, Gutfreund, Europhys. Lett. 2, 337 (1986); Steffan, Kühn,
+       Z. Phys. B 95, 249 (1994) (p = 2).
+    """
+    p = check_param("p", p, low=2, high=160, integer=True)
+    if p == 2:
+        return hopfield.rsb1_saddle_node()
+    return _rsb1_saddle_node(p)
+
+
+@elementwise
+def alpha_c_1rsb(p):
+    """T = 0 capacity of the p-spin Hebbian model with one step of RSB.
+
+    The largest alpha = P / N^(p-1) with a 1RSB retrieval solution
+    (:func:`rsb1_saddle_node`).
+
+    Parameters
+    ----------
+    p : int or array_like
+        Number of interacting spins, 2 <= p <= 160.
+
+    Returns
+    -------
+    float or ndarray
+        0.138186 (p = 2, Steffan & Kühn), 0.153737 (p = 3; RS 0.126095),
+        0.0381953 (p = 4; RS 0.0329767).
+    """
+    return float(rsb1_saddle_node(p).alpha)
+
+
+@functools.cache
+def _alpha_global(p):
+    def gap(alpha):
+        retrieval, glass = rs_retrieval(alpha, p), _rs_spin_glass(alpha, p, 0.0)
+        return _free_energy(
+            *retrieval[:1], retrieval.C, retrieval.r, alpha, p, 0.0
+        ) - _free_energy(0.0, glass.C, glass.r, alpha, p, 0.0)
+
+    top = _alpha_c(p, 0.0)
+    return optimize.brentq(gap, 1e-3 * top, top, xtol=1e-15, rtol=1e-15)
+
+
+@elementwise
+def alpha_global(p):
+    r"""Largest load at which the RS retrieval state is the RS ground state, T = 0.
+
+    The retrieval energy :math:`-m^p/p! - \alpha C/(p-1)!` (:func:`energy` at the
+    saddle point) equals the RS spin-glass energy :math:`-\sqrt{2\alpha/(\pi (p-1)!)}`
+    (:func:`rs_spin_glass`); Brent's root finder between 0 and alpha_c(p). ``p = 2``:
+    the AGS value (:func:`theory.hopfield.alpha_global`).
+
+    Only T = 0 is given. At T > 0 and p >= 3 every glassy RS competitor has a negative
+    entropy where the comparison would be made (the paramagnet, whose
+    :math:`s = \ln 2 - \alpha/(2\,p!\,T^2)` is negative below
+    :math:`T = \sqrt{\alpha/(2\,p!\ln 2)}` and whose free energy then undercuts both
+    others, and the spin glass, :math:`s_0 = -(p-1)/(2\pi)`): the line needs the 1RSB
+    glass, which is not computed. The RS spin-glass energy lies below the true one
+    (as for Sherrington-Kirkpatrick), so this RS alpha_global is a lower estimate.
+
+    Parameters
+    ----------
+    p : int or array_like
+        Number of interacting spins, 2 <= p <= 171.
+
+    Returns
+    -------
+    float or ndarray
+        0.051854 (p = 2), 0.088789 (p = 3), 0.016379 (p = 4).
+    """
+    p = _check_p(p)
+    if p == 2:
+        return hopfield.alpha_global(0.0)
+    return _alpha_global(p)

@@ -66,9 +66,13 @@ Gaussian: about 1e-15 accurate at every ``kappa``. Below ``T = 1e-10`` the retri
 solvers use the ``T = 0`` equations (the ``O(T)`` corrections are below 1e-9). No
 result is tabulated.
 
-One step of replica-symmetry breaking (1RSB) at ``T = 0``, set up by Crisanti, Amit
-and Gutfreund [3]_ and solved by Steffan and Kühn [4]_, raises the capacity slightly,
-to 0.138186: :func:`rsb1_energy`, :func:`rsb1_saddle_node`, :func:`alpha_c_1rsb`.
+Where RS fails. The RS entropy (:func:`entropy`) of the retrieval state is negative
+at ``T = 0`` (-0.00145 at alpha_c), and below the de Almeida-Thouless line
+:func:`T_R` (exponentially small at small alpha; 0.0214 at alpha_c(0)) the RS
+retrieval solution is unstable. One step of replica-symmetry breaking (1RSB) at
+``T = 0``, set up by Crisanti, Amit and Gutfreund [3]_ and solved by Steffan and
+Kühn [4]_, raises the capacity slightly, to 0.138186: :func:`rsb1_energy`,
+:func:`rsb1_saddle_node`, :func:`alpha_c_1rsb`.
 
 References
 ----------
@@ -98,6 +102,7 @@ __all__ = [
     "RS",
     "RSB1",
     "T_M",
+    "T_R",
     "T_c",
     "T_g",
     "alpha_c",
@@ -106,6 +111,7 @@ __all__ = [
     "alpha_global",
     "alpha_global_max",
     "energy",
+    "entropy",
     "free_energy",
     "m_of_alpha",
     "rs_path",
@@ -256,6 +262,23 @@ def _rs_averages(kappa, rho):
         even @ (4.0 * fermi * (1.0 - fermi)),
         even @ np.logaddexp(0.0, -2.0 * u),
     )
+
+
+def _spin_entropy(kappa, rho):
+    """<<ln 2cosh u - u tanh u>> with u = kappa (z + rho): the entropy of one spin in its field.
+
+    With u >= 0 (the average is even in u) it is ln(1 + e^{-2u}) + 2u / (1 + e^{2u}).
+    """
+    t, even, _ = _folded_gauss(rho, 20.0 / kappa)
+    u = kappa * t
+    return even @ (np.logaddexp(0.0, -2.0 * u) + 2.0 * u * special.expit(-2.0 * u))
+
+
+def _sech4_average(kappa, rho):
+    """<<sech^4 kappa (z + rho)>>, the replicon response of one spin."""
+    t, even, _ = _folded_gauss(rho, 20.0 / kappa)
+    fermi = special.expit(-2.0 * kappa * t)
+    return even @ (4.0 * fermi * (1.0 - fermi)) ** 2
 
 
 def _rs_state(kappa, rho):
@@ -776,6 +799,73 @@ def _free_energy_gap(alpha, state, T):
     )
 
 
+def _entropy(alpha, T, state):
+    """The RS entropy per spin at a saddle point (see :func:`entropy`)."""
+    C = state.C
+    reaction = -0.5 * alpha * (math.log1p(-C) + C / (1.0 - C))
+    if T == 0.0:
+        return reaction
+    sigma = math.sqrt(alpha * state.r)
+    if sigma == 0.0:  # alpha = 0: the Curie-Weiss spin in the field m
+        u = abs(state.m) / T
+        return reaction + float(np.logaddexp(0.0, -2.0 * u) + 2.0 * u * special.expit(-2.0 * u))
+    return reaction + _spin_entropy(sigma / T, abs(state.m) / sigma)
+
+
+def entropy(alpha, T=0.0, branch="retrieval"):
+    r"""RS entropy per spin, ``s = -df/dT``, at the retrieval or spin-glass saddle point.
+
+    Differentiating :func:`free_energy` in T at fixed (m, q, r), which is the total
+    derivative at a saddle point, and using ``r = q / (1 - C)^2`` there:
+
+    .. math::
+
+        s = -\frac{\alpha}{2}\Bigl[\ln(1 - C) + \frac{C}{1 - C}\Bigr]
+            + \langle\langle \ln 2\cosh\beta h - \beta h \tanh\beta h \rangle\rangle,
+        \qquad h = m + \sqrt{\alpha r}\,z .
+
+    The second term, the entropy of independent spins in their fields, is O(T); the
+    first, from the crosstalk, is negative. At ``T = 0`` only it is left,
+    :math:`s_0 = -(\alpha/2)[\ln(1 - C) + C/(1 - C)] < 0` for every alpha > 0: an
+    Ising system cannot have negative entropy, so the RS solution is not exact at low
+    T. AGS [1]_ found this for the retrieval state: -0.00145 at alpha_c(0) (their
+    -0.0014), small, which is why RS is close there (the 1RSB capacity moves by 0.2 %,
+    :func:`alpha_c_1rsb`; RS is unstable below :func:`T_R`). On the spin-glass branch
+    :math:`s_0 \to -1/(2\pi)` as alpha -> infinity, the Sherrington-Kirkpatrick RS value
+    (there C -> sqrt(2 / (pi alpha)) -> 0).
+
+    Parameters
+    ----------
+    alpha : array_like
+        Load: 0 <= alpha <= alpha_c(T) on the retrieval branch, alpha > 0 on the
+        spin-glass branch.
+    T : array_like, default=0.0
+        Temperature (the domain of :func:`rs_retrieval` or :func:`rs_spin_glass`);
+        below 1e-10 the T = 0 value.
+    branch : {"retrieval", "spin_glass"}, default="retrieval"
+
+    Returns
+    -------
+    float or ndarray
+        ``alpha`` and ``T`` broadcast against each other.
+
+    References
+    ----------
+    .. [1] Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987).
+    .. [2] Sherrington, Kirkpatrick, Phys. Rev. Lett. 35, 1792 (1975) (S(0) = -1/(2 pi)).
+    """
+    solvers = {"retrieval": rs_retrieval, "spin_glass": rs_spin_glass}
+    branch = check_choice("branch", branch, solvers)
+
+    def one(alpha, T):
+        state = solvers[branch](alpha, T)  # checks alpha and T
+        return _entropy(float(alpha), 0.0 if T < _T_MIN else float(T), state)
+
+    alpha, T = np.broadcast_arrays(np.asarray(alpha), np.asarray(T))
+    values = [one(a, t) for a, t in zip(alpha.flat, T.flat)]
+    return values[0] if alpha.ndim == 0 else np.array(values).reshape(alpha.shape)
+
+
 # ---------------------------------------------------------------------------------
 # Phase diagram
 
@@ -962,6 +1052,85 @@ def T_c(alpha):
     .. [1] Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987).
     """
     return _map(_T_c, alpha)
+
+
+def _replicon(alpha, T, state):
+    """1 - alpha beta^2 <<sech^4 beta h>> / (1 - C)^2 = 1 - kappa^2 <<sech^4>> / q (AGS)."""
+    sigma = math.sqrt(alpha * state.r)
+    kappa = sigma / T
+    return 1.0 - kappa * kappa * _sech4_average(kappa, state.m / sigma) / state.q
+
+
+def _T_R(alpha):
+    alpha = check_param("alpha", alpha, low=0.0, high=alpha_c(0.0))
+    if alpha == 0.0:
+        return 0.0
+    # Leading order in T: <<sech^4 beta h>> = (4/3) T phi(rho) / sigma at the T = 0 state.
+    cold = rs_retrieval(alpha)
+    sigma = math.sqrt(alpha * cold.r)
+    rho = cold.m / sigma
+    T_0 = (
+        4.0
+        * alpha
+        * math.exp(-0.5 * rho * rho - _LOG_SQRT_2PI)
+        / (3.0 * sigma * (1.0 - cold.C) ** 2)
+    )
+    if T_0 < 2.0 * _T_MIN:  # the O(T) corrections are below 1e-9 relative
+        return T_0
+    # At leading order the replicon is 1 - T_0 / T: -1 at T_0 / 2 and 1/2 at 2 T_0.
+    excess = lambda log_T: _replicon(alpha, math.exp(log_T), rs_retrieval(alpha, math.exp(log_T)))  # noqa: E731
+    hi = min(2.0 * T_0, T_M(alpha) * (1.0 - 1e-12))
+    return math.exp(optimize.brentq(excess, math.log(0.5 * T_0), math.log(hi), xtol=1e-13))
+
+
+def T_R(alpha):
+    r"""The de Almeida-Thouless line of the RS retrieval state: RS is stable above T_R.
+
+    The replicon eigenvalue of the RS retrieval saddle point [1]_,
+
+    .. math::
+
+        \lambda = 1 - \frac{\alpha\beta^2}{(1 - \beta(1 - q))^2}
+        \bigl\langle\bigl\langle \operatorname{sech}^4 \beta(m + \sqrt{\alpha r}\,z)
+        \bigr\rangle\bigr\rangle ,
+
+    is positive (RS locally stable) for T > T_R(alpha) and negative below. In the
+    variables of the module notes it is :math:`1 - \kappa^2 \langle\langle
+    \operatorname{sech}^4 \kappa(z + \rho)\rangle\rangle / q`; Brent's root finder
+    solves ``lambda = 0`` in ln T along the retrieval solutions at alpha. As T -> 0
+    the average is :math:`(4/3)\,T\,\phi(\rho)/\sigma`, which gives the leading
+    order
+
+    .. math::
+
+        T_R \simeq \frac{4\alpha\,\phi(\rho)}{3\sigma(1 - C)^2}
+        = \frac{4\sqrt{\alpha}\,\phi(\rho)}{3(1 - C)}
+        \;\to\; \sqrt{\frac{8}{9\pi}}\,\sqrt{\alpha}\,e^{-1/(2\alpha)}
+        \quad (\alpha \to 0),
+
+    with ``rho``, ``sigma``, ``C`` of the T = 0 solution; it is used where it is below
+    2e-10 (alpha < 0.0224). T_R is far below T_M (0.00145 against 0.315 at
+    alpha = 0.1; 0.0214 against 0.0458 at alpha_c(0)): the retrieval states are
+    RS-stable in most of their region. Beyond alpha_c(0) the AT line meets the
+    spinodal T_M at alpha = 0.138186, T = 0.0251, so the nose of the reentrant RS
+    region (:func:`alpha_c_max`, T = 0.0229) lies where RS is unstable.
+
+    Parameters
+    ----------
+    alpha : array_like
+        Load, 0 <= alpha <= alpha_c(0) = 0.137906.
+
+    Returns
+    -------
+    float or ndarray
+        0 at alpha = 0; 5.42e-6 at alpha = 0.05, 0.00145 at 0.1, 0.0214 at alpha_c(0).
+
+    References
+    ----------
+    .. [1] Amit, Gutfreund, Sompolinsky, Ann. Phys. 173, 30 (1987) (the stability of
+       the retrieval solution; the small-alpha form is worked out here).
+    """
+    return _map(_T_R, alpha)
 
 
 # ---------------------------------------------------------------------------------
