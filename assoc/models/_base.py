@@ -88,6 +88,10 @@ class SpinMemory(Memory):
         from the quantities the engine keeps for them (computed when None)."""
         raise NotImplementedError
 
+    def _mean_overlaps(self, s_mean):
+        """Overlaps of time-averaged states s_mean (B, N) float64 with the patterns."""
+        return overlap(self.xi, s_mean)
+
     def _tracer(self, trace):
         """A `Trace` of `_measure` when ``trace`` is true, else None."""
         return Trace(self._measure) if check_flag("trace", trace) else None
@@ -113,7 +117,7 @@ class SpinMemory(Memory):
             energy=energy,
             sweeps=n,
             converged=converged,
-            m_mean=None if s_mean is None else overlap(self.xi, s_mean),
+            m_mean=None if s_mean is None else self._mean_overlaps(s_mean),
             m_trace=None if trace is None else trace.m,
             energy_trace=None if trace is None else trace.energy,
         )
@@ -231,7 +235,12 @@ class OverlapFields(_Fields):
             fail("dtype", f"one of {[t.__name__ for t in exact]} (exact here)", dtype)
         self.dtype = exact[0] if dtype is None else dtype
         self.c = np.einsum("pi,pi->i", xi, xi, dtype=np.int64).astype(np.float64)
-        self._sum = np.int32 if self.N * top < 2**31 else np.int64  # M = xi s, exact
+        # M = xi s summed in the kept type where every partial sum (at most N max|xi|)
+        # fits it (int16: twice the lanes of int32), else in int32 or int64
+        if self.dtype == np.int16:
+            self._sum = np.int16
+        else:
+            self._sum = np.int32 if self.N * top < 2**31 else np.int64
 
     def start(self, s):
         M = np.empty((s.shape[0], self.xiT.shape[1]), dtype=self._sum)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._kernels import spins as _spins
 from .._validation import (
     as_generator,
     check_choice,
@@ -110,11 +111,11 @@ def pseudo_inverse(xi):
 
 _RULES = {"hebb": _hebb, "storkey": storkey, "pseudo_inverse": pseudo_inverse}
 
-ALPHA_COUPLINGS = 0.3
-"""Load from which, at T = 0, sweeps from kept fields (a flip reads a row of int16
-couplings, a non-flip one field) beat sweeps from the overlaps (every update a P-term
-dot product) once the couplings are built: measured by ``python -m
-benchmarks.bench_hopfield`` (the "engines" table), at N = 2000 and 4000."""
+ALPHA_COUPLINGS = {"T = 0": 0.2, "T > 0": 0.5}
+"""Loads from which sweeps from kept fields (a flip reads a row of int16 couplings, a
+non-flip one field) beat sweeps from the overlaps (every update a P-term dot product)
+once the couplings are built, at T = 0 and at T > 0 (where more spins flip): measured
+by ``python -m benchmarks.bench_recall`` (its engines table, N = 2000)."""
 
 
 def _integer_couplings_exact(patterns):
@@ -141,9 +142,10 @@ class Hopfield(SpinMemory):
         overlaps (h_i = sum_mu xi_i^mu m_mu - alpha s_i; every update costs O(P), J is
         never built). Hebbian fields are exact integers either way (int16 couplings
         where they fit), so ties are exact and both give the same states. "auto" takes
-        "couplings" for the other rules; for the Hebbian rule "overlaps", and at T = 0
-        and loads alpha >= ``ALPHA_COUPLINGS`` it builds the couplings once the recalls
-        have spent as much work as that costs (`_choose_engine`).
+        "couplings" for the other rules; for the Hebbian rule "overlaps", and at loads
+        alpha >= ``ALPHA_COUPLINGS`` (0.2 at T = 0, 0.5 at T > 0) it builds the
+        couplings once the recalls have spent as much work as that costs
+        (`_choose_engine`).
 
     Examples
     --------
@@ -220,17 +222,18 @@ class Hopfield(SpinMemory):
         return CouplingFields(counts, unit=self.N / hebb.scale, hebb=hebb)
 
     def _choose_engine(self, sweeps):
-        """``fields="auto"`` at T = 0, after a recall of ``sweeps`` replica-sweeps on the
-        overlaps: once the T = 0 recalls have run N of them (N^2 P multiply-adds, what
-        building the couplings costs), at loads alpha >= `ALPHA_COUPLINGS` where the
-        couplings fit in a quarter of the memory, build them and keep the fields from
-        them (a sweep near a fixed point then reads O(N), not O(N P)). Results do not
-        change, only time: both engines are exact and draw the same random numbers."""
+        """``fields="auto"``, after a recall of ``sweeps`` replica-sweeps on the overlaps:
+        once the recalls have run N of them (N^2 P multiply-adds, what building the
+        couplings costs), at loads alpha >= `ALPHA_COUPLINGS` where the couplings fit
+        in a quarter of the memory, build them and keep the fields from them (a sweep
+        then reads O(N) per flip, not O(P) per spin). Results do not change, only time:
+        both engines are exact and draw the same random numbers."""
         self._sweeps_run += sweeps
         memory = physical_memory()
+        alpha = ALPHA_COUPLINGS["T = 0" if self.T == 0 else "T > 0"]
         if (
             self._sweeps_run >= self.N
-            and self._hebb.xiT.shape[1] >= ALPHA_COUPLINGS * self.N  # patterns learned
+            and self._hebb.xiT.shape[1] >= alpha * self.N  # patterns learned
             and memory is not None
             and 6 * self.N**2 <= memory / 4  # int16 J and its float32 product
         ):
@@ -262,6 +265,12 @@ class Hopfield(SpinMemory):
         if M is None or self._hebb_patterns is not self.xi:
             M = self._overlaps.start(s)
         return M / self.N, E
+
+    def _mean_overlaps(self, s_mean):
+        """From the kernel, without a float copy of the patterns."""
+        m = np.empty((s_mean.shape[0], self.P))
+        _spins.overlaps(self._overlaps.xiT, s_mean, m)
+        return m / self.N
 
     def recall(
         self,
@@ -320,6 +329,6 @@ class Hopfield(SpinMemory):
                 self._engine, s, T=self.T, rng=rng, options=options, observe=observe
             )
         result = self._recall(s, single, kept, n, s_mean, fixed, trace=observe)
-        if self.fields == "auto" and self.T == 0 and self._engine is self._hebb:
+        if self.fields == "auto" and dynamics == "async" and self._engine is self._hebb:
             self._choose_engine(int(np.sum(n)))
         return result
