@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from _calculus import gradient
 from scipy import integrate, optimize, special
 
 from theory import dense, hopfield
@@ -344,16 +345,6 @@ def test_full_power_conversion_matches_one_step_snr():
 # p-spin Hebbian model: RS free energy, entropy, stability, spin glass
 
 
-def _gradient(f, x, step=1e-6):
-    x = np.asarray(x, dtype=float)
-    grad = np.empty_like(x)
-    for i in range(x.size):
-        e = np.zeros_like(x)
-        e[i] = step * max(1.0, abs(x[i]))
-        grad[i] = (f(*(x + e)) - f(*(x - e))) / (2.0 * e[i])
-    return grad
-
-
 def _log_2cosh(u):
     return abs(u) + math.log1p(math.exp(-2.0 * abs(u)))
 
@@ -382,7 +373,7 @@ def test_free_energy_is_stationary_at_the_solutions(alpha, p, T):
     solve = dense.rs_retrieval if alpha < dense.alpha_c(p, T) else dense.rs_spin_glass
     state = solve(alpha, p, T)
     f = lambda m, q, r: dense.free_energy(m, q, r, alpha, p, T)  # noqa: E731
-    np.testing.assert_allclose(_gradient(f, state[:3]), 0.0, atol=1e-7)
+    np.testing.assert_allclose(gradient(f, state[:3]), 0.0, atol=1e-7)
 
 
 @pytest.mark.parametrize("p", [3, 4])
@@ -391,9 +382,9 @@ def test_energy_is_stationary_at_zero_temperature(p):
     for state in (dense.rs_retrieval(alpha, p), dense.rs_spin_glass(alpha, p)):
         e = lambda m, C, r: dense.energy(m, C, r, alpha, p)  # noqa: E731
         x = [state.m, state.C, state.r]
-        np.testing.assert_allclose(_gradient(e, x)[1:], 0.0, atol=1e-8)
+        np.testing.assert_allclose(gradient(e, x)[1:], 0.0, atol=1e-8)
         if state.m > 0:
-            assert _gradient(e, x)[0] == pytest.approx(0.0, abs=1e-8)
+            assert gradient(e, x)[0] == pytest.approx(0.0, abs=1e-8)
         # E = -m^p / p! - alpha C / (p-1)! at the saddle point (signal and crosstalk).
         want = -(state.m**p) / math.factorial(p) - alpha * state.C / math.factorial(p - 1)
         assert e(*x) == pytest.approx(want, abs=1e-14)
@@ -573,7 +564,7 @@ def test_rsb1_saddle_node_is_stationary_in_every_parameter(p):
     state = dense.rsb1_saddle_node(p)
     x = [state.m, state.q0, state.C, state.mu, state.r0, state.r1]
     e = lambda *x: dense.rsb1_energy(*x, state.alpha, p)  # noqa: E731
-    np.testing.assert_allclose(_gradient(e, x, step=1e-7) * np.abs(x), 0.0, atol=1e-8)
+    np.testing.assert_allclose(gradient(e, x, step=1e-7) * np.abs(x), 0.0, atol=1e-8)
     assert 0.5 < state.q0 < 0.9 and state.mu > 1.0  # a genuine 1RSB state: q0 < q1 = 1
     assert state.r1 == math.factorial(p - 1)
     assert state.r0 == pytest.approx(math.factorial(p - 1) * state.q0 ** (p - 1), rel=1e-12)

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from _calculus import gradient
 from scipy import integrate, optimize
 
 from theory import hopfield as h
@@ -38,16 +39,6 @@ def ags_residuals(state, alpha, T):
 
 def curie_weiss(T):
     return optimize.brentq(lambda m: m - math.tanh(m / T), 1e-9, 1.0, xtol=1e-15)
-
-
-def gradient(f, x, step=1e-6):
-    x = np.asarray(x, dtype=float)
-    grad = np.empty_like(x)
-    for i in range(x.size):
-        e = np.zeros_like(x)
-        e[i] = step * max(1.0, abs(x[i]))
-        grad[i] = (f(*(x + e)) - f(*(x - e))) / (2.0 * e[i])
-    return grad
 
 
 # ---------------------------------------------------------------------------------
